@@ -1,0 +1,3 @@
+"""ptt, the politician trading tracker."""
+
+__version__ = "0.1.0"
