@@ -106,7 +106,8 @@ def to_jsonable(value: Any) -> Any:
     """Return ``value`` with dataclasses, dates and tuples turned into JSON types."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
         }
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()

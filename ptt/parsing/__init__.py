@@ -1,0 +1,1 @@
+"""Pure readers: bytes of a document in, ``ptt.model`` records out."""

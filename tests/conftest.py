@@ -1,0 +1,21 @@
+"""Shared test setup: where the real documents are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# The real source documents live in ../shared/fixtures beside the repository (CI lays
+# shared/ there too); PTT_FIXTURES points elsewhere when needed.
+FIXTURES = Path(os.environ.get("PTT_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """Return the folder of real source documents."""
+    if not FIXTURES.is_dir():
+        pytest.fail(f"fixtures not found at {FIXTURES}; set PTT_FIXTURES")
+    return FIXTURES
