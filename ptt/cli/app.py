@@ -1,0 +1,66 @@
+"""The ``ptt`` command: global options and the command groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ptt import __version__
+from ptt.cli import actions, db
+from ptt.cli.common import CliState, set_state
+
+app = typer.Typer(
+    name="ptt",
+    help="The politician trading tracker: official disclosures of politicians' trades "
+    "and holdings, collected into one SQLite database.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ptt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Database file to use (default: $PTT_DB, else $PTT_HOME/ptt.db).",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "-v", "--verbose", count=True, help="Show more on stderr (-vv: debug)."
+        ),
+    ] = 0,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Set up settings and logging for every command."""
+    from ptt.config import load_settings
+    from ptt.logs import setup_logging
+
+    settings = load_settings(db_path)
+    ctx.obj = CliState(settings=settings, verbosity=verbose)
+    set_state(ctx.obj)
+    setup_logging(settings.log_dir, verbose, settings.debug)
+
+
+app.add_typer(db.app, name="db")
+app.command("actions")(actions.actions_command)

@@ -1,0 +1,59 @@
+"""``ptt db``: where the database is, create it, check it."""
+
+from __future__ import annotations
+
+import typer
+
+from ptt import output
+from ptt.cli.common import FormatOption, JsonOption, open_db, settings
+from ptt.errors import DatabaseError
+
+app = typer.Typer(
+    help="The database: its path, creation and health.", no_args_is_help=True
+)
+
+
+@app.command("path")
+def path_command() -> None:
+    """Print the path of the database in use."""
+    output.write_text(str(settings().db_path))
+
+
+@app.command("init")
+def init_command() -> None:
+    """Create the database (or bring it up to date); running it twice changes nothing."""
+    from ptt.actions import log_action
+    from ptt.db import user_version
+
+    conn = open_db()
+    version = user_version(conn)
+    log_action(conn, "database_initialized", target=str(settings().db_path))
+    output.write_text(
+        f"Database ready at {settings().db_path} (schema version {version})"
+    )
+
+
+@app.command("check")
+def check_command(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
+    """Run PRAGMA integrity_check and report the schema version."""
+    from ptt.db import integrity_check, schema_version, user_version
+
+    conn = open_db()
+    problems = integrity_check(conn)
+    report = {
+        "database": str(settings().db_path),
+        "schema_version": user_version(conn),
+        "expected_schema_version": schema_version(),
+        "integrity": "ok" if not problems else "; ".join(problems),
+        "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
+    }
+    chosen = output.choose_format(fmt, as_json)
+    if chosen == "table" or (fmt is None and not as_json):
+        for key, value in report.items():
+            output.write_text(f"{key}: {value}")
+    else:
+        output.write_detail(report, chosen)
+    if problems:
+        raise DatabaseError(
+            f"integrity check failed for {settings().db_path}: {problems[0]}"
+        )

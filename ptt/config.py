@@ -1,0 +1,136 @@
+"""Settings: the one place that reads the environment.
+
+``PTT_HOME`` (default ``$XDG_DATA_HOME/ptt``, else ``~/.local/share/ptt``) holds the database,
+``logs/`` and the document archive. ``PTT_DB`` (or the global ``--db`` option) and
+``PTT_LOG_DIR`` point elsewhere. Each source's base URL can be overridden so that tests and
+mirrors can serve the same paths as the real site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ptt.errors import ConfigError
+
+DEFAULT_BASE_URLS: dict[str, str] = {
+    "us-house": "https://disclosures-clerk.house.gov",
+    "us-senate": "https://efdsearch.senate.gov",
+    "uk-interests": "https://interests-api.parliament.uk",
+    "uk-members": "https://members-api.parliament.uk",
+    "eu-parliament": "https://www.europarl.europa.eu",
+    "integritywatch": "https://www.integritywatch.eu",
+    "california": "https://raw.githubusercontent.com/CalMatters/ca-form-700-data/main/schedule-a1.csv",
+    "sec": "https://www.sec.gov",
+}
+
+# The environment variable that overrides each base URL.
+BASE_URL_VARIABLES: dict[str, str] = {
+    "us-house": "PTT_US_HOUSE_BASE_URL",
+    "us-senate": "PTT_US_SENATE_BASE_URL",
+    "uk-interests": "PTT_UK_INTERESTS_BASE_URL",
+    "uk-members": "PTT_UK_MEMBERS_BASE_URL",
+    "eu-parliament": "PTT_EU_PARLIAMENT_BASE_URL",
+    "integritywatch": "PTT_INTEGRITYWATCH_BASE_URL",
+    "california": "PTT_CALIFORNIA_URL",
+    "sec": "PTT_SEC_BASE_URL",
+}
+
+DEFAULT_CONTACT = "ptt-user@example.invalid"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and how ptt talks to the sources."""
+
+    home: Path
+    db_path: Path
+    log_dir: Path
+    documents_dir: Path
+    contact: str
+    base_urls: dict[str, str] = field(default_factory=dict)
+    # Requests per second per host; 0 lifts the limit (for mirrors and tests).
+    rate_limit: float = 2.0
+    concurrency: int = 4
+    debug: bool = False
+    now_override: dt.datetime | None = None
+    alert_webhook: str | None = None
+    alert_command: str | None = None
+
+    @property
+    def user_agent(self) -> str:
+        """Return the User-Agent sent to every source, naming ptt and a contact."""
+        from ptt import __version__
+
+        return (
+            f"ptt/{__version__} (politician trading tracker; contact: {self.contact})"
+        )
+
+    def base_url(self, name: str) -> str:
+        """Return the base URL of a source, without a trailing slash."""
+        return self.base_urls[name].rstrip("/")
+
+
+def default_home(env: Mapping[str, str]) -> Path:
+    """Return PTT_HOME, or the XDG data folder for ptt."""
+    if env.get("PTT_HOME"):
+        return Path(env["PTT_HOME"]).expanduser()
+    xdg = env.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "ptt"
+
+
+def parse_now(text: str) -> dt.datetime:
+    """Return an ISO-8601 time as an aware UTC datetime (naive means UTC)."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"PTT_NOW={text!r} is not an ISO-8601 time (e.g. 2026-01-31T14:00:00Z)"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(f"{name}={text!r} is not a number") from None
+
+
+def load_settings(
+    db: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Return the settings from the environment, with ``db`` taking precedence."""
+    env = os.environ if env is None else env
+    home = default_home(env)
+    db_path = Path(db or env.get("PTT_DB") or home / "ptt.db").expanduser()
+    log_dir = Path(env.get("PTT_LOG_DIR") or home / "logs").expanduser()
+    base_urls = {
+        name: env.get(BASE_URL_VARIABLES[name]) or url
+        for name, url in DEFAULT_BASE_URLS.items()
+    }
+    now_text = env.get("PTT_NOW")
+
+    return Settings(
+        home=home,
+        db_path=db_path,
+        log_dir=log_dir,
+        documents_dir=home / "documents",
+        contact=env.get("PTT_CONTACT") or DEFAULT_CONTACT,
+        base_urls=base_urls,
+        rate_limit=_float(env, "PTT_RATE_LIMIT", 2.0),
+        concurrency=int(_float(env, "PTT_CONCURRENCY", 4)),
+        debug=env.get("PTT_DEBUG", "") not in ("", "0"),
+        now_override=parse_now(now_text) if now_text else None,
+        alert_webhook=env.get("PTT_ALERT_WEBHOOK") or None,
+        alert_command=env.get("PTT_ALERT_COMMAND") or None,
+    )
