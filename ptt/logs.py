@@ -161,6 +161,22 @@ _COLOURS = {
 }
 
 
+class ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Write to whatever ``sys.stderr`` is at the time of each record."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        """Return the current stderr."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 class ConsoleFormatter(logging.Formatter):
     """Format a record as a short human line, coloured when the console allows."""
 
@@ -199,7 +215,7 @@ def setup_logging(
     logger.setLevel(logging.DEBUG)
     logger.propagate = False
 
-    console = logging.StreamHandler(sys.stderr)
+    console = ConsoleHandler()
     console.setFormatter(ConsoleFormatter(use_colour(sys.stderr)))
     if verbosity >= 2 or debug:
         console.setLevel(logging.DEBUG)

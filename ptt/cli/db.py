@@ -23,14 +23,25 @@ def path_command() -> None:
 def init_command() -> None:
     """Create the database (or bring it up to date); running it twice changes nothing."""
     from ptt.actions import log_action
-    from ptt.db import user_version
+    from ptt.db import connect, ensure_schema, user_version
 
-    conn = open_db()
-    version = user_version(conn)
-    log_action(conn, "database_initialized", target=str(settings().db_path))
-    output.write_text(
-        f"Database ready at {settings().db_path} (schema version {version})"
+    path = settings().db_path
+    conn = connect(path, migrate=False)
+    before = user_version(conn)
+    version = ensure_schema(conn)
+    if before == version:
+        output.write_text(
+            f"Database at {path} is up to date (schema version {version})"
+        )
+        return
+
+    log_action(
+        conn,
+        "database_initialized" if before == 0 else "database_migrated",
+        target=str(path),
+        details={"from_version": before, "to_version": version},
     )
+    output.write_text(f"Database ready at {path} (schema version {version})")
 
 
 @app.command("check")
