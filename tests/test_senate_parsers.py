@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -460,6 +461,19 @@ def test_it_takes_only_stated_tickers(
     assert transaction.ticker_confidence == (1.0 if ticker else None)
 
 
+def test_it_warns_about_an_unknown_owner_naming_the_report_and_row(
+    fixtures: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cells = ["3", "01/02/2025", "Trustee", "AAPL", "Apple Inc", "Stock", "Purchase"]
+
+    with caplog.at_level(logging.WARNING, logger="ptt.parsing.senate"):
+        _parse_one(fixtures, [*cells, "$1,001 - $15,000", "--"])
+
+    assert caplog.messages == [
+        f"Senate report {BOOZMAN_ID} row 3 has the unknown owner 'Trustee'; left empty"
+    ]
+
+
 def test_it_leaves_an_unreadable_transaction_date_empty_and_keeps_it_raw(
     fixtures: Path,
 ) -> None:
@@ -562,6 +576,14 @@ def _bad_row_number(data: bytes) -> bytes:
     return _replace(data, r"<td>8</td>", "<td>eight</td>")
 
 
+def _repeated_row_number(data: bytes) -> bytes:
+    return _replace(data, r"<td>8</td>", "<td>7</td>")
+
+
+def _repeated_column(data: bytes) -> bytes:
+    return _replace(data, r'<th scope="col">Comment</th>', '<th scope="col">Owner</th>')
+
+
 @pytest.mark.parametrize(
     ("change", "status", "reason"),
     [(_without_table, "failed", "no transaction table"),
@@ -572,6 +594,8 @@ def _bad_row_number(data: bytes) -> bytes:
      (_one_row_removed, "failed", "says it lists 8 transaction(s) but its table has 7"),
      (_short_row, "failed", "row 1 has 8 cells where the table has 9 columns"),
      (_bad_row_number, "failed", "'eight' in its # column"),
+     (_repeated_row_number, "failed", "numbers more than one row 7"),
+     (_repeated_column, "failed", "repeats the column(s) Owner"),
      (_annual_report, "not_a_transaction_report", "not 'Periodic Transaction Report'")],
 )  # fmt: skip
 def test_it_fails_a_report_page_it_cannot_trust_and_says_why(

@@ -213,7 +213,7 @@ def _search_row(row: Any, index: int, step: str) -> SearchRow:
         report_kind=match.group(1),
         doc_id=match.group(2).lower(),
         title=title,
-        is_amendment="(Amendment)" in title,
+        is_amendment=bool(_AMENDMENT.search(title)),
         filing_date=filing_date,
     )
 
@@ -292,7 +292,7 @@ def parse_senate_ptr(
     document.filing_type = FILING_TYPE_PTR
 
     try:
-        document.transactions = _transactions(root)
+        document.transactions = _transactions(root, document.doc_id)
     except _LayoutError as exc:
         document.parse_error = str(exc)
         return document
@@ -300,13 +300,19 @@ def parse_senate_ptr(
     return document
 
 
-def _transactions(root: HtmlElement) -> list[Transaction]:
+def _transactions(root: HtmlElement, doc_id: str) -> list[Transaction]:
     table, headers = _transaction_table(root)
     missing = [name for name in _REQUIRED_COLUMNS if name not in headers]
     if missing:
         raise _LayoutError(
             f"the transaction table lacks the column(s) {', '.join(missing)} "
             f"(it has {' | '.join(headers)}); the site's layout changed"
+        )
+    repeated = sorted({name for name in headers if headers.count(name) > 1})
+    if repeated:
+        raise _LayoutError(
+            f"the transaction table repeats the column(s) {', '.join(repeated)}; "
+            "the site's layout changed"
         )
 
     transactions: list[Transaction] = []
@@ -318,7 +324,17 @@ def _transactions(root: HtmlElement) -> list[Transaction]:
                 f"has {len(headers)} columns; the site's layout changed"
             )
         transactions.append(
-            _transaction(dict(zip(headers, cells, strict=True)), position)
+            _transaction(dict(zip(headers, cells, strict=True)), position, doc_id)
+        )
+
+    # Rows are keyed by report and row number downstream, so a repeated number
+    # would silently merge two trades.
+    numbers = [t.row for t in transactions]
+    repeated_rows = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated_rows:
+        raise _LayoutError(
+            "the transaction table numbers more than one row "
+            f"{', '.join(str(n) for n in repeated_rows)}"
         )
 
     stated = _stated_count(root)
@@ -364,14 +380,17 @@ def _stated_count(root: HtmlElement) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _transaction(cells: dict[str, HtmlElement], position: int) -> Transaction:
+def _transaction(
+    cells: dict[str, HtmlElement], position: int, doc_id: str
+) -> Transaction:
     texts = {name: _cell_text(cell) for name, cell in cells.items()}
     row = _row_number(texts.get(_COL_NUMBER), position)
     transaction = Transaction(row=row, raw=texts)
+    where = f"Senate report {doc_id} row {row}"
 
-    transaction.transaction_date = _row_date(texts[_COL_DATE], row)
-    transaction.owner = _owner(texts[_COL_OWNER], row)
-    transaction.transaction_type = _transaction_type(texts[_COL_TYPE], row)
+    transaction.transaction_date = _row_date(texts[_COL_DATE], where)
+    transaction.owner = _owner(texts[_COL_OWNER], where)
+    transaction.transaction_type = _transaction_type(texts[_COL_TYPE], where)
     transaction.asset_type = _value(texts.get(_COL_ASSET_TYPE))
     transaction.comment = _value(texts.get(_COL_COMMENT))
 
@@ -386,9 +405,9 @@ def _transaction(cells: dict[str, HtmlElement], position: int) -> Transaction:
         ticker = normalize_ticker(ticker_text)
         if ticker is None and _value(ticker_text) is not None:
             logger.warning(
-                "Senate row %s states the ticker %r, which is not a ticker; kept only "
-                "in the row's raw text",
-                row,
+                "%s states the ticker %r, which is not a ticker; kept only in the "
+                "row's raw text",
+                where,
                 ticker_text,
             )
         if ticker is not None:
@@ -412,7 +431,7 @@ def _row_number(text: str | None, position: int) -> int:
         ) from exc
 
 
-def _row_date(text: str, row: int) -> dt.date | None:
+def _row_date(text: str, where: str) -> dt.date | None:
     value = _value(text)
     if value is None:
         return None
@@ -421,25 +440,25 @@ def _row_date(text: str, row: int) -> dt.date | None:
         return dt.datetime.strptime(value, _SEARCH_DATE).date()
     except ValueError:
         logger.warning(
-            "Senate row %s has the transaction date %r, not MM/DD/YYYY; left empty",
-            row,
+            "%s has the transaction date %r, not MM/DD/YYYY; left empty",
+            where,
             value,
         )
         return None
 
 
-def _owner(text: str, row: int) -> Owner | None:
+def _owner(text: str, where: str) -> Owner | None:
     value = _value(text)
     if value is None:
         return None
 
     owner = _OWNERS.get(value.lower())
     if owner is None:
-        logger.warning("Senate row %s has the unknown owner %r; left empty", row, value)
+        logger.warning("%s has the unknown owner %r; left empty", where, value)
     return owner
 
 
-def _transaction_type(text: str, row: int) -> str | None:
+def _transaction_type(text: str, where: str) -> str | None:
     value = _value(text)
     if value is None:
         return None
@@ -447,7 +466,7 @@ def _transaction_type(text: str, row: int) -> str | None:
     kind = _TRANSACTION_TYPES.get(value.lower())
     if kind is None:
         logger.warning(
-            "Senate row %s has the unknown transaction type %r; left empty", row, value
+            "%s has the unknown transaction type %r; left empty", where, value
         )
     return kind
 
