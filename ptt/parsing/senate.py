@@ -473,7 +473,7 @@ def _transaction_type(text: str, where: str) -> str | None:
 
 def _fill_asset(transaction: Transaction, cell: HtmlElement) -> None:
     """Fill the asset name and the option or bond details from the asset cell."""
-    name_lines, detail_lines = _asset_lines(cell)
+    name_lines, detail_lines = _cell_lines(cell)
     transaction.asset_name = " ".join(name_lines) or None
 
     is_option = "option" in (transaction.asset_type or "").lower()
@@ -503,7 +503,7 @@ def _fill_asset(transaction: Transaction, cell: HtmlElement) -> None:
         )
 
 
-def _asset_lines(cell: HtmlElement) -> tuple[list[str], list[str]]:
+def _cell_lines(cell: HtmlElement) -> tuple[list[str], list[str]]:
     """Return the lines of a cell outside and inside its muted detail blocks."""
     segments: list[tuple[bool, str | None]] = []
     _collect(cell, False, segments)
@@ -548,7 +548,7 @@ def _is_muted(element: HtmlElement) -> bool:
 
 def _cell_text(cell: HtmlElement) -> str:
     """Return a cell's text, one line per line break, for the row's raw record."""
-    name, details = _asset_lines(cell)
+    name, details = _cell_lines(cell)
     return "\n".join(name + details)
 
 
@@ -570,6 +570,8 @@ def _detail_date(text: str) -> dt.date | None:
     return None
 
 
+# Kept private to this reader: the shared amount reader (ptt/parsing/amounts.py) is
+# written separately and can replace this once both are merged.
 def _amount_band(text: str | None) -> tuple[int | None, int | None]:
     """Return (min, max) of a stated amount: a band, "Over $X" (no max) or a value."""
     if text is None:
