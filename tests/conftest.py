@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +21,16 @@ def fixtures() -> Path:
     if not FIXTURES.is_dir():
         pytest.fail(f"fixtures not found at {FIXTURES}; set PTT_FIXTURES")
     return FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def _restore_ptt_logger() -> Iterator[None]:
+    """Undo what a test's setup_logging did, so caplog sees ptt's records again."""
+    yield
+    logger = logging.getLogger("ptt")
+    for handler in list(logger.handlers):
+        if getattr(handler, "_ptt", False):
+            logger.removeHandler(handler)
+            handler.close()
+    logger.propagate = True
+    logger.setLevel(logging.NOTSET)
