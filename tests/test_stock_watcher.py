@@ -292,7 +292,9 @@ def test_it_reads_the_california_csv_through_a_mapping_file(fixtures: Path) -> N
     assert row.raw["disposed"] == "2021-02-26"
 
 
-def test_it_reads_a_json_list_with_type_and_owner_maps(fixtures: Path) -> None:
+def test_it_reads_a_json_list_with_type_and_owner_maps(
+    fixtures: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     mapping = load_mapping(
         json.dumps({
             "source": "us_senate",
@@ -328,6 +330,8 @@ def test_it_reads_a_json_list_with_type_and_owner_maps(fixtures: Path) -> None:
         t for d in docs for t in d.transactions if t.raw["type"] == "Sale (Partial)"
     )
     assert partial.transaction_type is None
+    assert "states types or owners no table knows" in caplog.text
+    assert "Sale (Partial)" in caplog.text
 
 
 def test_the_example_san_francisco_mapping_loads() -> None:

@@ -245,6 +245,10 @@ def _senate_document(
         )
 
     latest_year = filing_date.year if filing_date else _LATEST_YEAR
+    transactions = [
+        _senate_row(r, i, latest_year) for i, r in enumerate(trades, start=1)
+    ]
+    _warn_unread(uuid, transactions, ("type", "owner"))
     return ParsedDocument(
         source=SENATE_SOURCE,
         doc_id=uuid,
@@ -252,11 +256,35 @@ def _senate_document(
         filing_type=SENATE_FILING_TYPE,
         filing_date=filing_date,
         politician=politician,
-        transactions=[
-            _senate_row(r, i, latest_year) for i, r in enumerate(trades, start=1)
-        ],
+        transactions=transactions,
         url=link,
     )
+
+
+def _warn_unread(
+    doc_id: str, transactions: list[Transaction], fields: tuple[str, str]
+) -> None:
+    """Log stated types and owners that no table knows, which stay None."""
+    type_field, owner_field = fields
+    unread = sorted(
+        {
+            str(t.raw.get(type_field))
+            for t in transactions
+            if t.transaction_type is None and _text_or_none(t.raw.get(type_field))
+        }
+        | {
+            str(t.raw.get(owner_field))
+            for t in transactions
+            if t.owner is None and _text_or_none(t.raw.get(owner_field))
+        }
+    )
+    if unread:
+        logger.warning(
+            "Document %s states types or owners no table knows (%s); those rows keep "
+            "them in raw only, with no type or owner",
+            doc_id,
+            ", ".join(unread),
+        )
 
 
 def parse_senate_stock_watcher(data: bytes) -> list[ParsedDocument]:
@@ -580,6 +608,17 @@ def parse_mapped_csv(data: bytes, mapping: Mapping) -> list[ParsedDocument]:
             )
             continue
 
+        transactions = [
+            _mapped_row(row, i, mapping) for i, row in enumerate(rows, start=1)
+        ]
+        _warn_unread(
+            doc_id,
+            transactions,
+            (
+                mapping.columns.get("transaction_type", ""),
+                mapping.columns.get("owner", ""),
+            ),
+        )
         url_column = mapping.columns.get("document_url")
         url = rows[0].get(url_column, "").strip() if url_column else ""
         filing_column = mapping.columns.get("filing_date")
@@ -592,9 +631,7 @@ def parse_mapped_csv(data: bytes, mapping: Mapping) -> list[ParsedDocument]:
                 filing_type=mapping.filing_type,
                 filing_date=_mapped_date(filing_text, mapping.date_format),
                 politician=politician,
-                transactions=[
-                    _mapped_row(row, i, mapping) for i, row in enumerate(rows, start=1)
-                ],
+                transactions=transactions,
                 url=url or None,
             )
         )
