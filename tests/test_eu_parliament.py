@@ -242,3 +242,41 @@ def test_it_fails_a_declaration_without_its_official_pdf(fixtures: Path) -> None
 def test_it_rejects_a_broken_declarations_file(data: bytes, error: str) -> None:
     with pytest.raises(ParseError, match=error):
         parse_integritywatch(data)
+
+
+@pytest.mark.parametrize(
+    ("entry", "amount_text"),
+    [
+        (["County Councillor", "937.18 EUR (833,33 GBP)"], "937.18 EUR (833,33 GBP)"),
+        (["Conseiller régional", 2000], "2000"),
+        (["Mayor", 5], "income category 5 (over EUR 10,000 a month)"),
+        (["Board member", 1], "income category 1 (EUR 1-499 a month)"),
+        (["Shares", -1], None),
+    ],
+)  # fmt: skip
+def test_it_keeps_each_income_coding_as_text(
+    fixtures: Path, entry: list[object], amount_text: str | None
+) -> None:
+    # The real first declaration with one mandate of each income coding Integrity
+    # Watch uses (category codes, a stated amount, a corrected amount string).
+    name = "integritywatch_declarations_leg9_first60.json"
+    declarations = json.loads((fixtures / "eu_parliament" / name).read_bytes())
+    declarations[0]["mandate"] = [entry]
+
+    doc = parse_integritywatch(json.dumps(declarations[:1]).encode())[0]
+
+    [row] = [t for t in doc.transactions if t.category == "mandate"]
+    assert row.amount_text == amount_text
+    assert row.raw["income"] == entry[1]
+    assert (row.amount_range_min, row.amount_range_max) == (None, None)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "-", "None", "n/a"])
+def test_it_makes_no_row_of_an_empty_entry(fixtures: Path, text: str) -> None:
+    name = "integritywatch_declarations_leg9_first60.json"
+    declarations = json.loads((fixtures / "eu_parliament" / name).read_bytes())
+    declarations[0]["holding"] = [[text, -1]]
+
+    doc = parse_integritywatch(json.dumps(declarations[:1]).encode())[0]
+
+    assert [t for t in doc.transactions if t.category == "holding"] == []
