@@ -349,6 +349,15 @@ COLUMN_ROLES = (
     "comment",
 )
 REQUIRED_ROLES = ("politician_name", "document_id", "asset_name")
+# A mapping file is one JSON object with these keys (only source and columns are
+# required): source (the stored source name), format ("csv" or "json", a list of
+# objects), columns (role -> column name, roles above), date_format (strptime, needed
+# when a date role is mapped), document_id_pattern (a regex with one group taking the id
+# out of the document_id column, e.g. a UUID out of a URL), filing_type, origin,
+# default_transaction_type (for files without a type column, e.g. "holding"),
+# transaction_types and owners (stated value -> the words of ptt.model, matched without
+# regard to case), notes (free text for people). Amounts come from amount_min/amount_max
+# when mapped, else from the amount text ("$1,001 - $15,000", "Over $1,000,000").
 MAPPING_KEYS = (
     "source",
     "format",
