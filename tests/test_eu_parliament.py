@@ -280,3 +280,27 @@ def test_it_makes_no_row_of_an_empty_entry(fixtures: Path, text: str) -> None:
     doc = parse_integritywatch(json.dumps(declarations[:1]).encode())[0]
 
     assert [t for t in doc.transactions if t.category == "holding"] == []
+
+
+@pytest.mark.parametrize(
+    ("date", "code", "amount_text"),
+    [
+        ("28/02/2017", 1, "income category 1 (EUR 500-1,000 a month)"),
+        ("28/02/2017", 4, "income category 4 (over EUR 10,000 a month)"),
+        ("01/03/2017", 1, "income category 1 (EUR 1-499 a month)"),
+        ("01/03/2017", 4, "income category 4 (EUR 5,001-10,000 a month)"),
+    ],
+)
+def test_it_reads_income_codes_on_the_scale_of_the_form_in_force(
+    fixtures: Path, date: str, code: int, amount_text: str
+) -> None:
+    # The real first declaration re-dated around the form change of 1 March 2017.
+    name = "integritywatch_declarations_leg9_first60.json"
+    declarations = json.loads((fixtures / "eu_parliament" / name).read_bytes())
+    declarations[0]["date"] = date
+    declarations[0]["mandate"] = [["Mayor", code]]
+
+    doc = parse_integritywatch(json.dumps(declarations[:1]).encode())[0]
+
+    [row] = [t for t in doc.transactions if t.category == "mandate"]
+    assert row.amount_text == amount_text

@@ -11,7 +11,8 @@ Layout quirks: the list sections are ``[text, income]`` pairs where the text is 
 extraction left (runs of padding spaces, a category-5 amount such as "20000" pasted into
 the text) and ``income`` is Integrity Watch's income code: -1 none stated, 0 unpaid, 1 to 5
 the form's monthly income categories (EUR 1-499, 500-1,000, 1,001-5,000, 5,001-10,000,
-over 10,000), a larger number or a string an amount as stated. ``support`` and ``other``
+over 10,000; declarations filed before March 2017 used four, EUR 500-1,000 up to over
+10,000), a larger number or a string an amount as stated. ``support`` and ``other``
 are not lists but the section's raw text, form labels and page markers ("4/6   DE")
 included; only what a filer wrote into them becomes a row. Declarations carry the EP id
 but no name: names come from the official MEP list, passed in by the caller.
@@ -62,6 +63,16 @@ _INCOME_CATEGORIES = {
     3: "income category 3 (EUR 1,001-5,000 a month)",
     4: "income category 4 (EUR 5,001-10,000 a month)",
     5: "income category 5 (over EUR 10,000 a month)",
+}
+# Declarations filed before the form changed on 1 March 2017 had four categories;
+# Integrity Watch codes them 1 to 4 on that older scale.
+_OLD_FORM_UNTIL = dt.date(2017, 3, 1)
+_OLD_INCOME_CATEGORIES = {
+    0: "unpaid",
+    1: "income category 1 (EUR 500-1,000 a month)",
+    2: "income category 2 (EUR 1,001-5,000 a month)",
+    3: "income category 3 (EUR 5,001-10,000 a month)",
+    4: "income category 4 (over EUR 10,000 a month)",
 }
 _EMPTY_TEXTS = {"", "-", "--", "/", "none", "n/a", "x"}
 _PAGE_MARKER = re.compile(r"^\s*\d+/\d+\s+[A-Z]{2}\s*$")
@@ -153,11 +164,13 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _income_text(income: Any) -> str | None:
+def _income_text(income: Any, filed: dt.date | None) -> str | None:
     if isinstance(income, bool) or income is None:
         return None
-    if isinstance(income, int) and income in _INCOME_CATEGORIES:
-        return _INCOME_CATEGORIES[income]
+    old_form = filed is not None and filed < _OLD_FORM_UNTIL
+    categories = _OLD_INCOME_CATEGORIES if old_form else _INCOME_CATEGORIES
+    if isinstance(income, int) and income in categories:
+        return categories[income]
     if isinstance(income, int) and income < 0:
         return None
     # A larger number or a string is an amount Integrity Watch read off the form.
@@ -248,6 +261,7 @@ def _date(text: Any) -> dt.date | None:
 
 
 def _declaration_rows(declaration: dict[str, Any]) -> list[Transaction]:
+    filed = _date(declaration.get("date"))
     rows: list[Transaction] = []
     for section in LIST_SECTIONS:
         for entry in declaration.get(section) or []:
@@ -267,7 +281,7 @@ def _declaration_rows(declaration: dict[str, Any]) -> list[Transaction]:
                     row=len(rows) + 1,
                     asset_name=text if is_holding else None,
                     transaction_type="holding" if is_holding else "interest",
-                    amount_text=_income_text(income),
+                    amount_text=_income_text(income, filed),
                     description=text,
                     category=section,
                     origin=ORIGIN,
