@@ -42,6 +42,8 @@ class StatedPolitician:
     state_country: str | None = None
     district: str | None = None
     chamber: str | None = None
+    # A parliamentary group across national parties (European Parliament).
+    group: str | None = None
     # Namespace to id, e.g. {"uk_member_id": "172", "ep_id": "197490"}.
     external_ids: dict[str, str] = field(default_factory=dict)
 
