@@ -114,7 +114,7 @@ def test_it_makes_one_document_per_declaration_of_the_60(fixtures: Path) -> None
 def test_it_reads_a_declaration_field_by_field(fixtures: Path) -> None:
     doc = _declaration(fixtures, "96750_DFI_LEG9_rev0_FR")
 
-    assert doc.source == "eu_parliament"
+    assert doc.source == "eu-parliament"
     assert doc.url == "https://www.europarl.europa.eu/mepdif/96750_DFI_LEG9_rev0_FR.pdf"
     assert doc.filing_date == dt.date(2019, 6, 11)
     assert doc.filing_type == "Declaration of private interests"

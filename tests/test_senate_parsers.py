@@ -152,7 +152,7 @@ def test_it_reads_every_field_of_both_ptr_templates(
     document = parse_senate_ptr(_senate(fixtures, name), url=url)
 
     assert document == ParsedDocument(
-        source="us_senate",
+        source="us-senate",
         doc_id=doc_id,
         parse_status="parsed",
         filing_type="PTR",
@@ -656,7 +656,7 @@ def test_it_marks_a_paper_filing_as_needing_ocr_with_its_page_images(
     document = parse_senate_paper(_senate(fixtures, f"paper_{PAPER_ID}.html"), url=url)
 
     assert document == ParsedDocument(
-        source="us_senate",
+        source="us-senate",
         doc_id=PAPER_ID,
         parse_status="needs_ocr",
         parse_error="scanned paper filing of 5 page image(s) with no text; it needs OCR",

@@ -50,7 +50,7 @@ def test_it_groups_the_aggregate_into_one_document_per_report(fixtures: Path) ->
     assert [d.parse_status for d in docs].count("needs_ocr") == 4
     assert sum(len(d.transactions) for d in docs) == 296
     assert all(t.origin == "senate-stock-watcher" for d in docs for t in d.transactions)
-    assert all(d.source == "us_senate" and d.filing_date is None for d in docs)
+    assert all(d.source == "us-senate" and d.filing_date is None for d in docs)
 
 
 def test_it_reads_a_report_row_field_by_field(fixtures: Path) -> None:
@@ -297,7 +297,7 @@ def test_it_reads_a_json_list_with_type_and_owner_maps(
 ) -> None:
     mapping = load_mapping(
         json.dumps({
-            "source": "us_senate",
+            "source": "us-senate",
             "format": "json",
             "columns": {
                 "politician_name": "senator", "document_id": "ptr_link",

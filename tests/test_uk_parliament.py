@@ -46,7 +46,7 @@ def test_it_reads_a_gift_interest_field_by_field(fixtures: Path) -> None:
     doc = interest_to_document(_interest(fixtures))
 
     assert (doc.source, doc.doc_id, doc.parse_status) == (
-        "uk_parliament",
+        "uk-parliament",
         "12880",
         "parsed",
     )

@@ -40,7 +40,7 @@ from ptt.model import ParsedDocument, StatedPolitician, Transaction
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "eu_parliament"
+SOURCE = "eu-parliament"
 ORIGIN = "integritywatch"
 FILING_TYPE = "Declaration of private interests"
 ROLE = "MEP"

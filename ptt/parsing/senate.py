@@ -28,7 +28,7 @@ from ptt.parsing.tickers import normalize_ticker
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "us_senate"
+SOURCE = "us-senate"
 FILING_TYPE_PTR = "PTR"
 
 _UUID = re.compile(

@@ -49,7 +49,7 @@ from ptt.parsing.tickers import is_cusip, normalize_ticker
 
 logger = logging.getLogger(__name__)
 
-SENATE_SOURCE = "us_senate"
+SENATE_SOURCE = "us-senate"
 SENATE_ORIGIN = "senate-stock-watcher"
 SENATE_FILING_TYPE = "Periodic Transaction Report"
 TICKER_SOURCE = "document"

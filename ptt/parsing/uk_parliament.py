@@ -34,7 +34,7 @@ from ptt.model import ParsedDocument, StatedPolitician, Transaction
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "uk_parliament"
+SOURCE = "uk-parliament"
 SHAREHOLDINGS_CATEGORY_ID = 8
 FILING_TYPE = "Register of Members' Financial Interests"
 COUNTRY = "United Kingdom"
