@@ -319,6 +319,9 @@ class FixtureServer:
         start = int(form.get("start") or 0)
         length = int(form.get("length") or 100)
         rows = list(self.senate_rows)
+        if length <= 0:
+            # DataTables asks for every row with a length of -1.
+            length = len(rows)
         body = {
             "draw": int(form.get("draw") or 1),
             "recordsTotal": len(rows),
@@ -432,7 +435,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         reply = None
         if override is None or override.body is None:
-            reply = fixture.route(method, parts.path, form, cookies, headers)
+            try:
+                reply = fixture.route(method, parts.path, form, cookies, headers)
+            except Exception as error:
+                # A bad request from the code under test shows up as a 500 with the cause.
+                reply = Reply(500, repr(error).encode(), "text/plain")
         if override is not None:
             reply = _apply(override, reply)
         assert reply is not None
