@@ -20,6 +20,7 @@ import logging
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -179,7 +180,7 @@ def read_index_zip(data: bytes) -> list[HouseIndexEntry]:
             )
         try:
             body = _read_member(archive, chosen)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
             raise ParseError(
                 f"the House index ZIP is corrupt: {chosen.filename} cannot be "
                 f"extracted ({exc})",
@@ -400,6 +401,12 @@ class _Row:
     raw_lines: list[str]
     labels: list[tuple[str, list[str]]] = field(default_factory=list)
     amount_parts: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+    def add(self, text: str, page: int) -> None:
+        self.raw_lines.append(text)
+        if page not in self.pages:
+            self.pages.append(page)
 
 
 class _LayoutError(ValueError):
@@ -704,44 +711,57 @@ def _table_lines(lines: list[_Line]) -> list[_Line] | None:
 
 def _rows(table: list[_Line]) -> list[_Row]:
     rows: list[_Row] = []
-    pending: list[str] = []
+    pending: list[_Line] = []
     for item in table:
         text = item.text
         match = _TRANSACTION_LINE.match(text)
         if match:
-            asset_lines = [*pending, match.group("asset")]
-            rows.append(
-                _Row(
-                    asset_lines=[line for line in asset_lines if line],
-                    match=match,
-                    page=item.page,
-                    raw_lines=[*pending, text],
-                )
+            asset_lines = [line.text for line in pending] + [match.group("asset")]
+            row = _Row(
+                asset_lines=[line for line in asset_lines if line],
+                match=match,
+                page=item.page,
+                raw_lines=[],
             )
+            for line in [*pending, item]:
+                row.add(line.text, line.page)
+            rows.append(row)
             pending = []
             continue
-        if not rows:
-            pending.append(text)
+        label = _LABEL.match(text)
+        if not rows or (pending and not label):
+            pending.append(item)
             continue
 
         row = rows[-1]
-        label = _LABEL.match(text)
+        if pending and not row.labels:
+            raise _LayoutError(
+                f"row {len(rows)} of the transaction table has the lines "
+                f"{' / '.join(line.text for line in pending)!r} between its amount "
+                "and its labelled lines"
+            )
+        if pending:
+            # Labelled lines only follow a row's first line, so the lines held back
+            # as the next asset were the end of a wrapped label after all.
+            for line in pending:
+                row.labels[-1][1].append(line.text)
+                row.add(line.text, line.page)
+            pending = []
         if label:
             row.labels.append((label.group(1), [label.group(2).strip()]))
-            row.raw_lines.append(text)
-        elif not row.labels and not pending and _continues_amount(row, text):
+        elif not row.labels and _continues_amount(row, text):
             row.amount_parts.append(text)
-            row.raw_lines.append(text)
-        elif row.labels and not pending and _label_wrapped(row):
+        elif row.labels and _label_wrapped(row):
             row.labels[-1][1].append(text)
-            row.raw_lines.append(text)
         else:
-            pending.append(text)
+            pending.append(item)
+            continue
+        row.add(text, item.page)
 
     if pending:
         raise _LayoutError(
             "the transaction table ends with lines that belong to no row: "
-            + " / ".join(pending)
+            + " / ".join(line.text for line in pending)
         )
     return rows
 
@@ -835,7 +855,7 @@ def _transaction(
 
     transaction.raw = {
         "lines": row.raw_lines,
-        "page": row.page,
+        "pages": row.pages,
         "owner": owner_code,
         "transaction_type": stated_type,
     }
