@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import io
 import zipfile
@@ -23,6 +22,7 @@ from ptt.parsing.house import (
     ptr_pdf_path,
     read_index_zip,
 )
+from tests.pdfs import text_pdf as _pdf
 
 D = dt.date
 TABLE_HEADER = (
@@ -536,28 +536,6 @@ def test_a_body_that_is_not_a_pdf_fails(data: bytes, error: str) -> None:
 
 
 # --- PDFs built here, for layouts the fixtures do not show -------------------------
-
-
-def _pdf(*lines: str) -> bytes:
-    """Return a one-page PDF whose text layer is the given lines, top down."""
-    import pypdfium2
-    import pypdfium2.raw as pdfium_c
-
-    pdf = pypdfium2.PdfDocument.new()
-    page = pdf.new_page(612, 792)
-    y = 760.0
-    for line in lines:
-        obj = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(9))
-        encoded = (line + "\0").encode("utf-16-le")
-        buffer = (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded)
-        pdfium_c.FPDFText_SetText(obj, buffer)
-        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 30, y)
-        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
-        y -= 14
-    pdfium_c.FPDFPage_GenerateContent(page.raw)
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def _built_ptr(*rows: str, comments: tuple[str, ...] = ()) -> bytes:
