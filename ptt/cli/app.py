@@ -64,3 +64,8 @@ def main(
 
 app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
+
+# ptt parse (house-parser)
+from ptt.cli import parse as _parse  # noqa: E402
+
+app.command("parse")(_parse.parse_command)
