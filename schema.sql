@@ -92,12 +92,13 @@ CREATE TABLE IF NOT EXISTS filings (
     transaction_count INTEGER,
     is_amendment      INTEGER NOT NULL DEFAULT 0,
     amends_filing_id  INTEGER REFERENCES filings(id),
-    amends_doc_id     TEXT,                    -- the document an amendment names (v2)
     page_image_urls   TEXT,                    -- JSON list, for scans that need OCR
     index_entry       TEXT,                    -- JSON of the index or search row
     origin            TEXT,                    -- a dataset that supplied the document
     created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- Added in version 2, so last: a migrated database has the same column order.
+    amends_doc_id     TEXT,                    -- the document an amendment names (v2)
     UNIQUE (source_id, doc_id)
 );
 CREATE INDEX IF NOT EXISTS idx_filings_politician ON filings (politician_id);
@@ -145,6 +146,9 @@ CREATE TABLE IF NOT EXISTS trading_disclosures (
     raw                TEXT,                   -- JSON of the row as the document gave it
     created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- A row of an imported dataset that repeats a row collected from the official
+    -- source has status 'duplicate' and points at that row (schema version 2).
+    duplicate_of_id    INTEGER REFERENCES trading_disclosures(id),
     UNIQUE (filing_id, row_number)
 );
 CREATE INDEX IF NOT EXISTS idx_disclosures_politician_date
@@ -164,6 +168,15 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_no_ticker
 -- A politician's amendments, to link them to the filings they amend.
 CREATE INDEX IF NOT EXISTS idx_filings_amendments
     ON filings (source_id, politician_id) WHERE is_amendment = 1;
+
+-- Imports and added sources (schema version 2) -----------------------------------------
+
+-- The duplicates of a row, found when an import is matched against collected rows.
+CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
+    ON trading_disclosures (duplicate_of_id) WHERE duplicate_of_id IS NOT NULL;
+-- A politician's merged identities, followed when a document names a merged one.
+CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
+    ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
 
 -- Securities: the SEC's ticker list, for resolving names that state no ticker.
 CREATE TABLE IF NOT EXISTS securities (

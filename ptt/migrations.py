@@ -17,4 +17,15 @@ ALTER TABLE filings ADD COLUMN amends_doc_id TEXT;
 
 CREATE INDEX IF NOT EXISTS idx_filings_amendments
     ON filings (source_id, politician_id) WHERE is_amendment = 1;
+
+-- Imports and added sources: the collected row an imported row repeats, and an
+-- index to follow merged politicians.
+ALTER TABLE trading_disclosures
+    ADD COLUMN duplicate_of_id INTEGER REFERENCES trading_disclosures(id);
+
+CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
+    ON trading_disclosures (duplicate_of_id) WHERE duplicate_of_id IS NOT NULL;
+
+CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
+    ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
 """
