@@ -200,7 +200,7 @@ def test_it_reads_a_per_day_file_with_filing_dates_and_bioguide_ids(
         "needs_ocr",
     )
     assert paper.politician is not None
-    assert paper.politician.external_ids == {"bioguide": "B001135"}
+    assert paper.politician.external_ids == {"bioguide_id": "B001135"}
     assert report.doc_id == "cca86792-4a51-46d6-96c6-d25a40612fb8"
     assert report.filing_date == dt.date(2018, 1, 4)
     assert report.politician == StatedPolitician(
@@ -210,7 +210,7 @@ def test_it_reads_a_per_day_file_with_filing_dates_and_bioguide_ids(
         suffix="Jr",
         role="Senator",
         chamber="senate",
-        external_ids={"bioguide": "P000612"},
+        external_ids={"bioguide_id": "P000612"},
     )
     assert len(report.transactions) == 45
     first = report.transactions[0]

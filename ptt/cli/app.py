@@ -69,3 +69,8 @@ app.command("actions")(actions.actions_command)
 from ptt.cli import parse as _parse  # noqa: E402
 
 app.command("parse")(_parse.parse_command)
+
+# ptt politicians merge (states-import); list and show come with the query commands.
+from ptt.cli import politicians as _politicians  # noqa: E402
+
+app.add_typer(_politicians.app, name="politicians")

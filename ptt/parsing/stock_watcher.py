@@ -166,7 +166,7 @@ def _filer(filer: dict[str, Any]) -> StatedPolitician | None:
         suffix=suffix,
         role="Senator",
         chamber="senate",
-        external_ids={"bioguide": bioguide} if bioguide else {},
+        external_ids={"bioguide_id": bioguide} if bioguide else {},
     )
 
 
