@@ -5,7 +5,7 @@
 -- migrations in ptt/migrations.py. Every timestamp is UTC, ISO-8601 text
 -- (YYYY-MM-DDTHH:MM:SSZ); every date is YYYY-MM-DD.
 --
--- schema-version: 1
+-- schema-version: 2
 
 -- People -------------------------------------------------------------------------------
 
@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS filings (
     transaction_count INTEGER,
     is_amendment      INTEGER NOT NULL DEFAULT 0,
     amends_filing_id  INTEGER REFERENCES filings(id),
+    amends_doc_id     TEXT,                    -- the document an amendment names (v2)
     page_image_urls   TEXT,                    -- JSON list, for scans that need OCR
     index_entry       TEXT,                    -- JSON of the index or search row
     origin            TEXT,                    -- a dataset that supplied the document
@@ -157,6 +158,12 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_type_date
     ON trading_disclosures (transaction_type, transaction_date);
 CREATE INDEX IF NOT EXISTS idx_disclosures_no_ticker
     ON trading_disclosures (id) WHERE asset_ticker IS NULL;
+
+-- Collection (schema version 2) ----------------------------------------------------------
+
+-- A politician's amendments, to link them to the filings they amend.
+CREATE INDEX IF NOT EXISTS idx_filings_amendments
+    ON filings (source_id, politician_id) WHERE is_amendment = 1;
 
 -- Securities: the SEC's ticker list, for resolving names that state no ticker.
 CREATE TABLE IF NOT EXISTS securities (

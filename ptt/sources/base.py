@@ -1,0 +1,374 @@
+"""What every source is, and the run context the workflow hands it.
+
+A source is a small class (see :class:`BaseSource`) that knows its site: it reads the
+site's index or search, turns each listed filing into a :class:`Document` (where it is,
+which reader reads it, what the listing says about it) and hands the list to
+:meth:`CollectRun.process`. The run does the rest the same way for every source: it
+skips documents already archived, fetches the others concurrently, archives each with its
+sha256, reads it, stores it in its own transaction, counts, and records a failed
+document with its reason without stopping. A new source is one module::
+
+    class ExampleSource(BaseSource):
+        id = "example"
+        name = "Example register"
+        url = "https://example.org"
+        base_url_key = "example"          # a key of Settings.base_urls
+
+        def collect(self, run: CollectRun) -> None:
+            listing = run.fetch_index(run.base_url() + "/index.json", "index.json")
+            run.process([self.document(run, item) for item in read_listing(listing)])
+
+        def document_for(self, filing, settings) -> Document:
+            ...  # the same Document, rebuilt from the stored filing (for reparse)
+
+and one line in ``ptt.sources.SOURCES``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from ptt.collect import CollectOptions, PlannedFetch, SourceMetrics
+from ptt.config import Settings
+from ptt.errors import BlockedError, FetchError
+from ptt.model import ParsedDocument, StatedPolitician
+from ptt.output import Progress
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ptt.archive import Archive, ArchivedDocument
+    from ptt.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+Reader = Callable[[bytes], ParsedDocument]
+# Returns why a fetched body is not the document (it is then not archived, and the
+# document is tried again next run), or None; raises BlockedError to end the run.
+Check = Callable[["httpx.Response"], str | None]
+
+
+@dataclass
+class Document:
+    """A document a source lists: where it is, how to read it, what the listing says."""
+
+    source: str
+    doc_id: str
+    url: str
+    # The document's name inside the source's archive folder: "2025/20026537.pdf".
+    archive_name: str
+    reader: Reader
+    politician: StatedPolitician | None = None
+    index_entry: dict[str, Any] | None = None
+    filing_type: str | None = None
+    filing_date: Any = None
+    is_amendment: bool = False
+    check: Check | None = None
+
+    @property
+    def label(self) -> str:
+        """Return what the progress bar shows while the document is handled."""
+        if self.politician is not None:
+            return f"{self.politician.full_name} ({self.doc_id})"
+        return self.doc_id
+
+    def read_bytes(self, data: bytes) -> ParsedDocument:
+        """Return the document read, completed with what the listing states."""
+        try:
+            parsed = self.reader(data)
+        except Exception as exc:
+            # Readers do not raise for bad documents; one that does still must not
+            # stop the run, and the document is recorded as failed.
+            logger.exception("The reader of %s %s raised.", self.source, self.doc_id)
+            parsed = self.failed(f"the reader failed: {type(exc).__name__}: {exc}")
+        parsed.doc_id = self.doc_id
+        if parsed.filing_date is None:
+            parsed.filing_date = self.filing_date
+        if parsed.filing_type is None and parsed.parse_status != (
+            "not_a_transaction_report"
+        ):
+            parsed.filing_type = self.filing_type
+        parsed.is_amendment = parsed.is_amendment or self.is_amendment
+        parsed.url = parsed.url or self.url
+        return parsed
+
+    def failed(self, reason: str) -> ParsedDocument:
+        """Return the document recorded as failed, with what the listing states."""
+        return ParsedDocument(
+            source=self.source,
+            doc_id=self.doc_id,
+            parse_status="failed",
+            parse_error=reason,
+            filing_type=self.filing_type,
+            filing_date=self.filing_date,
+            is_amendment=self.is_amendment,
+            url=self.url,
+        )
+
+
+class Source(Protocol):
+    """What the workflow needs of a source."""
+
+    id: str
+    name: str
+    url: str
+    gives: str
+
+    def collect(self, run: CollectRun) -> None:
+        """List the source's documents and hand them to ``run.process``."""
+
+    def document_for(self, filing: sqlite3.Row, settings: Settings) -> Document:
+        """Return the document of a stored filing, to read it again."""
+
+
+class BaseSource:
+    """The common parts of a source; a subclass sets the names and lists documents."""
+
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    # The official site, recorded in data_sources (a mirror's URL never is).
+    url: ClassVar[str] = ""
+    gives: ClassVar[str] = "trades"
+    # The key of Settings.base_urls for this source's site.
+    base_url_key: ClassVar[str] = ""
+
+    def collect(self, run: CollectRun) -> None:
+        """List the source's documents and hand them to ``run.process``."""
+        raise NotImplementedError
+
+    def document_for(self, filing: sqlite3.Row, settings: Settings) -> Document:
+        """Return the document of a stored filing, to read it again."""
+        raise NotImplementedError
+
+
+@dataclass
+class CollectRun:
+    """One source's run: settings, options, the client, the archive, the counts."""
+
+    source: Source
+    settings: Settings
+    options: CollectOptions
+    conn: sqlite3.Connection
+    http: HttpClient
+    archive: Archive
+    metrics: SourceMetrics
+    progress: Progress
+    _seen: set[str] = field(default_factory=set)
+
+    @property
+    def source_id(self) -> str:
+        """Return the id of the source being collected."""
+        return self.source.id
+
+    @property
+    def dry_run(self) -> bool:
+        """Return whether this run only plans."""
+        return self.options.dry_run
+
+    def base_url(self, key: str | None = None) -> str:
+        """Return the source's base URL (or another site's), without a trailing slash."""
+        name = key or str(getattr(self.source, "base_url_key", "") or self.source_id)
+        return self.settings.base_url(name)
+
+    # --- indexes --------------------------------------------------------------------
+
+    def fetch_index(self, url: str, name: str) -> bytes:
+        """Return an index document, asked for conditionally and kept in the archive."""
+        previous = self.archive.has(self.source_id, name)
+        validators = self.archive.validators(self.source_id, name) if previous else None
+        self.metrics.index_requests += 1
+        response = self.http.get(
+            url,
+            etag=validators.etag if validators else None,
+            last_modified=validators.last_modified if validators else None,
+        )
+        if response.status_code == 304 and previous is not None:
+            logger.info("%s is unchanged since it was last fetched.", url)
+            return self.archive.read(self.source_id, name)
+
+        data = response.content
+        if not data:
+            raise FetchError(f"{url} answered an empty body", url=url)
+        if not self.dry_run:
+            self.archive.save(self.source_id, name, data)
+            self.archive.save_validators(
+                self.source_id,
+                name,
+                response.headers.get("ETag"),
+                response.headers.get("Last-Modified"),
+            )
+        return data
+
+    # --- documents ------------------------------------------------------------------
+
+    def known_filings(self) -> dict[str, sqlite3.Row]:
+        """Return the source's stored filings by document id."""
+        return {
+            str(row["doc_id"]): row
+            for row in self.conn.execute(
+                "SELECT id, doc_id, archive_path, parse_status, url, index_entry "
+                "FROM filings WHERE source_id = ?",
+                (self.source_id,),
+            )
+        }
+
+    def unfetched_filings(self) -> list[sqlite3.Row]:
+        """Return stored filings whose document could not be fetched yet."""
+        return self.conn.execute(
+            "SELECT * FROM filings WHERE source_id = ? AND archive_path IS NULL "
+            "AND url IS NOT NULL ORDER BY id",
+            (self.source_id,),
+        ).fetchall()
+
+    def process(self, documents: Sequence[Document]) -> None:
+        """Fetch, archive, read and store the documents not had yet, counting each."""
+        listed: list[Document] = []
+        for document in documents:
+            if document.doc_id not in self._seen:
+                self._seen.add(document.doc_id)
+                listed.append(document)
+        self.metrics.filings_seen += len(listed)
+
+        known = self.known_filings()
+        from_archive: list[tuple[Document, ArchivedDocument]] = []
+        to_fetch: list[Document] = []
+        for document in listed:
+            row = known.get(document.doc_id)
+            if row is not None and row["archive_path"]:
+                continue
+            archived = self.archive.has(self.source_id, document.archive_name)
+            if archived is not None:
+                # Archived by a run that stopped before storing it.
+                from_archive.append((document, archived))
+            else:
+                to_fetch.append(document)
+
+        if self.options.limit is not None:
+            room = max(0, self.options.limit - len(from_archive))
+            from_archive = from_archive[: self.options.limit]
+            to_fetch = to_fetch[:room]
+        if self.dry_run:
+            self._plan(from_archive, to_fetch)
+            return
+
+        self.progress.set_total(len(from_archive) + len(to_fetch))
+        for document, archived in from_archive:
+            data = self.archive.read(self.source_id, document.archive_name)
+            self._store(document, document.read_bytes(data), archived)
+        unfetched: list[str] = []
+        for document, outcome in self.http.fetch_many(to_fetch, lambda d: d.url):
+            if not self._fetched(document, outcome):
+                unfetched.append(document.doc_id)
+        if unfetched:
+            logger.warning(
+                "%s: %d document(s) could not be fetched and are recorded as failed "
+                "(%s%s); they are tried again next run.",
+                self.source_id,
+                len(unfetched),
+                ", ".join(unfetched[:5]),
+                ", ..." if len(unfetched) > 5 else "",
+            )
+
+    def _plan(
+        self,
+        from_archive: list[tuple[Document, ArchivedDocument]],
+        to_fetch: list[Document],
+    ) -> None:
+        for document in [d for d, _ in from_archive] + to_fetch:
+            self.metrics.planned.append(
+                PlannedFetch(
+                    source=self.source_id,
+                    doc_id=document.doc_id,
+                    url=document.url,
+                    politician=document.politician.full_name
+                    if document.politician
+                    else None,
+                )
+            )
+        logger.info(
+            "%s: a run would fetch %d document(s) and read %d already archived.",
+            self.source_id,
+            len(to_fetch),
+            len(from_archive),
+        )
+
+    def _fetched(
+        self, document: Document, outcome: httpx.Response | FetchError
+    ) -> bool:
+        """Archive, read and store one fetched document; return whether it came."""
+        if isinstance(outcome, BlockedError):
+            raise BlockedError(
+                f"fetching {document.url} was refused: {outcome.message}",
+                url=document.url,
+            )
+        if isinstance(outcome, FetchError):
+            self._fetch_failed(document, f"could not fetch it: {outcome.message}")
+            return False
+
+        reason = document.check(outcome) if document.check else None
+        if reason is None and not outcome.content:
+            reason = "the source answered an empty body"
+        if reason is not None:
+            self._fetch_failed(document, f"{document.url}: {reason}")
+            return False
+
+        archived = self.archive.save(
+            self.source_id, document.archive_name, outcome.content
+        )
+        self.metrics.documents_fetched += 1
+        self._store(document, document.read_bytes(outcome.content), archived)
+        return True
+
+    def _fetch_failed(self, document: Document, reason: str) -> None:
+        logger.info("%s %s failed: %s", self.source_id, document.doc_id, reason)
+        self._store(document, document.failed(reason), None)
+
+    def _store(
+        self,
+        document: Document,
+        parsed: ParsedDocument,
+        archived: ArchivedDocument | None,
+    ) -> None:
+        from ptt.store import store_document
+
+        result = store_document(
+            self.conn,
+            parsed,
+            source_id=self.source_id,
+            url=document.url,
+            archived=archived,
+            index_entry=document.index_entry,
+            politician=document.politician,
+        )
+        metrics = self.metrics
+        metrics.records_found += len(parsed.transactions)
+        metrics.records_processed += result.new + result.updated + result.unchanged
+        metrics.records_new += result.new
+        metrics.records_updated += result.updated
+        if result.status == "failed":
+            metrics.records_failed += 1
+        elif result.status == "needs_ocr":
+            metrics.documents_needing_ocr += 1
+        self.progress.advance(1, document.label)
+
+
+def listed_politicians(
+    run: CollectRun, politicians: Sequence[StatedPolitician]
+) -> dict[str, int]:
+    """Create or complete the politicians a listing names; return ids by identity."""
+    from ptt.names import identity_key
+    from ptt.store import upsert_politician
+
+    if run.dry_run:
+        return {}
+
+    ids: dict[str, int] = {}
+    for stated in politicians:
+        key = identity_key(stated)
+        if key not in ids:
+            ids[key] = upsert_politician(run.conn, stated, source_id=run.source_id)
+    return ids
