@@ -355,6 +355,15 @@ class CollectRun:
             metrics.documents_needing_ocr += 1
         self.progress.advance(1, document.label)
 
+    def store_read(
+        self,
+        document: Document,
+        parsed: ParsedDocument,
+        archived: ArchivedDocument | None,
+    ) -> None:
+        """Store a document the source read from bytes it already had, counting it."""
+        self._store(document, parsed, archived)
+
 
 def listed_politicians(
     run: CollectRun, politicians: Sequence[StatedPolitician]
