@@ -422,8 +422,11 @@ def reparse_documents(
 ) -> list[ReparseOutcome]:
     """Read archived documents again and store the new result; download nothing."""
     from ptt.archive import Archive, ArchivedDocument
-    from ptt.sources import get_source
+    from ptt.sources import get_source, load_added_sources
     from ptt.store import store_document
+
+    # Sources added with a mapping file are known from the database.
+    load_added_sources(conn)
 
     where = ["archive_path IS NOT NULL"]
     params: list[Any] = []

@@ -81,3 +81,8 @@ app.command("reparse")(_collect.reparse_command)
 from ptt.cli import politicians as _politicians  # noqa: E402
 
 app.add_typer(_politicians.app, name="politicians")
+
+# ptt sources (states-import)
+from ptt.cli import sources as _sources  # noqa: E402
+
+app.add_typer(_sources.app, name="sources")
