@@ -86,3 +86,8 @@ app.add_typer(_politicians.app, name="politicians")
 from ptt.cli import sources as _sources  # noqa: E402
 
 app.add_typer(_sources.app, name="sources")
+
+# ptt import (states-import)
+from ptt.cli import imports as _imports  # noqa: E402
+
+app.command("import")(_imports.import_command)
