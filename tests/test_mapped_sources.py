@@ -219,6 +219,7 @@ def test_source_all_collects_the_added_source_and_skips_disabled_ones(
         "filings": 32,
         "last_error": None,
         "url": server.url(CSV_PATH),
+        "members": None,
     }
     assert sources["us-house"]["active"] == "no"
     assert sources["us-house"]["kind"] == "collected"
@@ -399,3 +400,31 @@ def test_a_json_list_is_collected_through_a_mapping_one_document_per_report(
     ).fetchone()
     kept = json.loads((settings.documents_dir / wyden[0]).read_bytes())
     assert kept[0]["ticker"] == "BYND" and kept[0]["senator"] == "Ron L Wyden"
+
+
+def test_us_states_collects_california_and_every_added_source(
+    tmp_path: Path, server: FixtureServer
+) -> None:
+    add(tmp_path, server)
+    env = {"PTT_CALIFORNIA_URL": server.url(CSV_PATH)}
+
+    done = run_ptt(
+        tmp_path, "collect", "--source", "us-states", "--format", "json", **ENV, **env
+    )
+
+    assert done.returncode == 0, done.stderr
+    summary = {item["source"]: item for item in json.loads(done.stdout)}
+    assert list(summary) == ["california", NAME]
+    # The same real file, read by California's own reader and through the mapping.
+    assert summary["california"]["records_new"] == summary[NAME]["records_new"] == 300
+    conn = database(tmp_path)
+    doc_ids = {
+        source: {r[0] for r in conn.execute(
+            "SELECT doc_id FROM filings WHERE source_id = ?", (source,))}
+        for source in ("california", NAME)
+    }  # fmt: skip
+    assert doc_ids["california"] == doc_ids[NAME]
+    listing = run_ptt(tmp_path, "sources", "--format", "json", **ENV)
+    group = next(s for s in json.loads(listing.stdout) if s["id"] == "us-states")
+    assert (group["kind"], group["gives"], group["rows"]) == ("group", "holdings", 600)
+    assert group["members"] == f"california, {NAME}"

@@ -2,7 +2,10 @@
 
 A source is registered by id with the module and class that implement it, and imported
 only when used, so that listing sources costs nothing. ``us-congress`` names the House
-and the Senate; ``all`` names every active source (``data_sources.is_active``).
+and the Senate; ``us-states`` names California and every source added with a mapping
+file (``ptt sources add-mapped``, kept in ``data_sources.mapping``); ``all`` names every
+active source (``data_sources.is_active``). A disabled source leaves ``all`` and the
+groups; named by itself, it still runs.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ ALL = "all"
 # Sources added with ``ptt sources add-mapped``: they live in ``data_sources.mapping``
 # and are loaded from the database that names them (``load_added_sources``).
 ADDED_SOURCES: dict[str, Source] = {}
+# US states and cities: California's Form 700 CSV, and every source added with a
+# mapping file (a state's or a city's published dataset), which joins it when loaded.
+STATES_GROUP = "us-states"
+SOURCE_GROUPS[STATES_GROUP] = ["california"]
 
 
 def register_source(source_id: str, target: str) -> None:
@@ -105,7 +112,8 @@ def expand_sources(
         elif name in SOURCE_GROUPS:
             # A disabled source leaves its groups too; named alone, it still runs.
             inactive = _inactive(conn)
-            expanded += [s for s in SOURCE_GROUPS[name] if s not in inactive]
+            members = SOURCE_GROUPS[name] + (added if name == STATES_GROUP else [])
+            expanded += [s for s in members if s not in inactive]
         elif name in SOURCES or name in added:
             expanded.append(name)
         else:

@@ -28,6 +28,7 @@ COLUMNS = (
     "filings",
     "last_error",
     "url",
+    "members",
 )
 
 
@@ -82,9 +83,39 @@ def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                 "filings": filings,
                 "last_error": row["last_error"] if row else None,
                 "url": url,
+                "members": None,
             }
         )
-    return records
+    return records + _groups(conn, records)
+
+
+def _groups(
+    conn: sqlite3.Connection, records: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return one record per group, naming the active sources it collects."""
+    from ptt.sources import SOURCE_GROUPS, expand_sources
+
+    by_id = {r["id"]: r for r in records}
+    groups = []
+    for name, listed in SOURCE_GROUPS.items():
+        members = expand_sources([name], conn)
+        gives = sorted({by_id[m]["gives"] for m in listed + members if m in by_id})
+        groups.append(
+            {
+                "id": name,
+                "kind": "group",
+                "gives": gives[0] if len(gives) == 1 else "trades and holdings",
+                "active": None,
+                "last_pull_at": None,
+                "last_status": None,
+                "rows": sum(by_id[m]["rows"] for m in members if m in by_id),
+                "filings": sum(by_id[m]["filings"] for m in members if m in by_id),
+                "last_error": None,
+                "url": None,
+                "members": ", ".join(members),
+            }
+        )
+    return groups
 
 
 def set_active(conn: sqlite3.Connection, name: str, active: bool) -> bool:
