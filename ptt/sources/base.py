@@ -12,6 +12,7 @@ document with its reason without stopping. A new source is one module::
         id = "example"
         name = "Example register"
         url = "https://example.org"
+        gives = "trades"                  # or "holdings"
         base_url_key = "example"          # a key of Settings.base_urls
 
         def collect(self, run: CollectRun) -> None:
@@ -21,7 +22,10 @@ document with its reason without stopping. A new source is one module::
         def document_for(self, filing, settings) -> Document:
             ...  # the same Document, rebuilt from the stored filing (for reparse)
 
-and one line in ``ptt.sources.SOURCES``.
+and one line in ``ptt.sources.SOURCES`` (or ``register_source``). A source whose one
+file holds many documents (an API page of interests, a CSV of statements) fetches that
+file with :meth:`CollectRun.fetch_index` and stores each parsed document with
+:meth:`CollectRun.store_parsed`, passing the file's :meth:`CollectRun.archived` copy.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 
     from ptt.archive import Archive, ArchivedDocument
     from ptt.http import HttpClient
+    from ptt.store import StoreResult
 
 logger = logging.getLogger(__name__)
 
@@ -368,18 +373,49 @@ class CollectRun:
         parsed: ParsedDocument,
         archived: ArchivedDocument | None,
     ) -> None:
-        from ptt.store import store_document
-
-        result = store_document(
-            self.conn,
+        self.store_parsed(
             parsed,
-            source_id=self.source_id,
             url=document.url,
             archived=archived,
             index_entry=document.index_entry,
             politician=document.politician,
+            label=document.label,
+            listed=False,
+        )
+
+    def store_parsed(
+        self,
+        parsed: ParsedDocument,
+        *,
+        url: str | None,
+        archived: ArchivedDocument | None,
+        index_entry: dict[str, Any] | None = None,
+        politician: StatedPolitician | None = None,
+        label: str | None = None,
+        listed: bool = True,
+    ) -> StoreResult:
+        """Store one parsed document and count it.
+
+        For sources whose one fetched file holds many documents (a register's API
+        page, a CSV of statements): ``archived`` is that file's archive copy (see
+        :meth:`archived`), and each document is stored and counted as a filing seen.
+        """
+        from ptt.store import store_document
+
+        if self.dry_run:
+            raise RuntimeError("a dry run stores nothing")
+        result = store_document(
+            self.conn,
+            parsed,
+            source_id=self.source_id,
+            url=url,
+            archived=archived,
+            index_entry=index_entry,
+            politician=politician,
         )
         metrics = self.metrics
+        if listed:
+            metrics.filings_seen += 1
         metrics.records_found += len(parsed.transactions)
         metrics.records_processed += result.new + result.updated + result.unchanged
         metrics.records_new += result.new
@@ -388,7 +424,12 @@ class CollectRun:
             metrics.records_failed += 1
         elif result.status == "needs_ocr":
             metrics.documents_needing_ocr += 1
-        self.progress.advance(1, document.label)
+        self.progress.advance(1, label or parsed.doc_id)
+        return result
+
+    def archived(self, name: str) -> ArchivedDocument | None:
+        """Return the archive copy of one of this source's files, if it is there."""
+        return self.archive.has(self.source_id, name)
 
 
 def listed_politicians(
