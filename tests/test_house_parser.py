@@ -400,6 +400,7 @@ def test_it_reads_every_field_of_every_row_of_each_ptr(
     assert document.raw["signed_date"] == signed.isoformat()
     assert document.raw["filing_id"] == doc_id
     assert document.raw["status"] == "Member"
+    assert document.raw["pages"] == {"20022260": 3, "20026537": 2}.get(doc_id, 1)
     assert document.raw["state_district"] == f"{state}{district}"
     assert (document.is_amendment, document.amends_doc_id) == (False, None)
     assert document.politician == StatedPolitician(

@@ -47,6 +47,7 @@ def test_it_prints_a_house_ptr_as_one_json_object(
                 "signed_by": "Hon. Robert B. Aderholt",
                 "signed_date": "2025-09-10",
                 "filing_id": "20032062",
+                "pages": 1,
             },
         },
         "politician": {

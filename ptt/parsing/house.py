@@ -21,7 +21,7 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -447,6 +447,7 @@ def parse_house_ptr(
         for i, text in enumerate(page.lines)
     ]
     header = _header_facts(lines)
+    header["pages"] = len(pages)
     document.raw = header
     filing_id = header.get("filing_id")
     if not document.doc_id and filing_id:
@@ -536,7 +537,10 @@ def _read_pdf(data: bytes) -> list[_Page]:
                 _Page(
                     number=index + 1,
                     lines=lines,
-                    cap_gains=_checkboxes(page, textpage),
+                    # Only a page where a row starts has boxes worth finding.
+                    cap_gains=_checkboxes(page, textpage)
+                    if any(_TRANSACTION_LINE.match(line) for line in lines)
+                    else [],
                     headings=headings,
                 )
             )
@@ -558,20 +562,14 @@ def _clean(line: str) -> str:
 
 def _checkboxes(page: Any, textpage: Any) -> list[bool]:
     """Return the Cap. Gains checkboxes of a page, top down: True where ticked."""
-    import pypdfium2.raw as pdfium_c
-
     column_left = _cap_gains_column_left(textpage)
     if column_left is None:
         return []
 
     boxes: list[tuple[float, float, float, float]] = []
     marks: list[tuple[float, float]] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        if left < column_left - 10:
-            continue
+    for left, bottom, right, top, segments in _paths(page.raw, column_left - 10):
         width, height = right - left, top - bottom
-        segments = pdfium_c.FPDFPath_CountSegments(obj.raw)
         # The box is a rounded square of many segments, about 10 points wide; the
         # tick is a short path of a few segments drawn inside it.
         if 7 <= width <= 14 and 7 <= height <= 14:
@@ -580,11 +578,57 @@ def _checkboxes(page: Any, textpage: Any) -> list[bool]:
             elif segments <= 8:
                 marks.append(((left + right) / 2, (bottom + top) / 2))
 
-    squares = _distinct_boxes(boxes)
     return [
         any(left <= x <= right and bottom <= y <= top for x, y in marks)
-        for left, bottom, right, top in squares
+        for left, bottom, right, top in _distinct_boxes(boxes)
     ]
+
+
+def _paths(
+    raw_page: Any, min_left: float
+) -> Iterator[tuple[float, float, float, float, int]]:
+    """Yield the bounds and segment count of the page's paths right of ``min_left``."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    # The raw calls: wrapping every page object in Python costs more than the
+    # text extraction itself.
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right))
+    top_ref = ctypes.byref(top)
+    path_type = pdfium_c.FPDF_PAGEOBJ_PATH
+    form_type = pdfium_c.FPDF_PAGEOBJ_FORM
+    get_type = pdfium_c.FPDFPageObj_GetType
+    get_bounds = pdfium_c.FPDFPageObj_GetBounds
+    count_segments = pdfium_c.FPDFPath_CountSegments
+    get_form_object = pdfium_c.FPDFFormObj_GetObject
+    get_page_object = pdfium_c.FPDFPage_GetObject
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = get_page_object(raw_page, i)
+        kind = get_type(obj)
+        # The drawing sits in form XObjects one level down as well as on the page.
+        if kind == form_type:
+            children = [
+                get_form_object(obj, j)
+                for j in range(pdfium_c.FPDFFormObj_CountObjects(obj))
+            ]
+        elif kind == path_type:
+            children = [obj]
+        else:
+            continue
+        for child in children:
+            if child is not obj and get_type(child) != path_type:
+                continue
+            if not get_bounds(child, *refs, top_ref) or left.value < min_left:
+                continue
+            yield (
+                left.value,
+                bottom.value,
+                right.value,
+                top.value,
+                count_segments(child),
+            )
 
 
 def _cap_gains_column_left(textpage: Any) -> float | None:
