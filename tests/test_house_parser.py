@@ -539,7 +539,7 @@ def test_a_body_that_is_not_a_pdf_fails(data: bytes, error: str) -> None:
 # --- PDFs built here, for layouts the fixtures do not show -------------------------
 
 
-def _built_ptr(*rows: str, comments: tuple[str, ...] = ()) -> bytes:
+def _built_ptr(*rows: str | tuple[float, str], comments: tuple[str, ...] = ()) -> bytes:
     return _pdf(
         "Name: Hon. Jane Q. Public Jr.",
         "Status: Member",
@@ -646,6 +646,23 @@ def test_it_reads_owners_types_and_amounts_the_fixtures_do_not_show(
     assert {key: getattr(row, key) for key in expected} == expected
     # The built PDF draws no checkboxes, so the column is not read at all.
     assert row.cap_gains_over_200 is None
+
+
+def test_an_owner_like_word_in_the_asset_column_is_part_of_the_asset() -> None:
+    data = _built_ptr(
+        (150, "DC Water Authority Bond [GS] P 01/02/2025 01/03/2025 $1,001 - $15,000"),
+        (150, "F S: New"),
+        "DC Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        (150, "F S: New"),
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    assert [(t.owner, t.asset_name) for t in document.transactions] == [
+        ("self", "DC Water Authority Bond"),
+        ("dependent", "Acme Corp."),
+    ]
 
 
 def test_it_splits_a_stated_name_with_a_suffix() -> None:

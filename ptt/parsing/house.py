@@ -384,6 +384,8 @@ class _Page:
     cap_gains: list[bool] = field(default_factory=list)
     # Positions in ``lines`` of small-caps section headings (Transactions, Comments).
     headings: set[int] = field(default_factory=set)
+    # Positions of lines starting with an owner code: whether it is in the Owner column.
+    owner_column: dict[int, bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -391,6 +393,9 @@ class _Line:
     text: str
     page: int
     heading: bool = False
+    # False when the line starts with an owner-like code that the page draws in the
+    # Asset column; None when the page's geometry does not say.
+    owner_column: bool | None = None
 
 
 @dataclass
@@ -402,6 +407,7 @@ class _Row:
     labels: list[tuple[str, list[str]]] = field(default_factory=list)
     amount_parts: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    owner_column: bool | None = None
 
     def add(self, text: str, page: int) -> None:
         self.raw_lines.append(text)
@@ -442,7 +448,7 @@ def parse_house_ptr(
         return document
 
     lines = [
-        _Line(text, page.number, i in page.headings)
+        _Line(text, page.number, i in page.headings, page.owner_column.get(i))
         for page in pages
         for i, text in enumerate(page.lines)
     ]
@@ -524,26 +530,11 @@ def _read_pdf(data: bytes) -> list[_Page]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            lines: list[str] = []
-            headings: set[int] = set()
-            for raw_line in textpage.get_text_range().splitlines():
-                line = _clean(raw_line)
-                if not line:
-                    continue
-                if _PADDED_WORD.search(raw_line) and ":" not in raw_line:
-                    headings.add(len(lines))
-                lines.append(line)
-            pages.append(
-                _Page(
-                    number=index + 1,
-                    lines=lines,
-                    # Only a page where a row starts has boxes worth finding.
-                    cap_gains=_checkboxes(page, textpage)
-                    if any(_TRANSACTION_LINE.match(line) for line in lines)
-                    else [],
-                    headings=headings,
-                )
-            )
+            found = _page_lines(index + 1, textpage)
+            # Only a page where a row starts has boxes worth finding.
+            if any(_TRANSACTION_LINE.match(line) for line in found.lines):
+                found.cap_gains = _checkboxes(page, textpage)
+            pages.append(found)
             textpage.close()
             page.close()
     except pypdfium2.PdfiumError as exc:
@@ -554,6 +545,45 @@ def _read_pdf(data: bytes) -> list[_Page]:
     finally:
         pdf.close()
     return pages
+
+
+def _page_lines(number: int, textpage: Any) -> _Page:
+    """Return a page's cleaned lines, marking headings and owner-column codes."""
+    text = textpage.get_text_range()
+    page = _Page(number=number, lines=[])
+    # PDFium gives one character per text index, line breaks included, so a line's
+    # offset in the text is its first character's index on the page.
+    candidates: list[tuple[int, int]] = []
+    asset_left: float | None = None
+    offset = 0
+    for raw_line in text.split("\n"):
+        start, offset = offset, offset + len(raw_line) + 1
+        line = _clean(raw_line)
+        if not line:
+            continue
+        if _PADDED_WORD.search(raw_line) and ":" not in raw_line:
+            page.headings.add(len(page.lines))
+        if asset_left is None and _TABLE_HEADER_FIRST.match(line):
+            asset_left = _char_left(textpage, start + raw_line.find("Asset"))
+        elif _OWNER_PREFIX.match(line):
+            candidates.append(
+                (len(page.lines), start + len(raw_line) - len(raw_line.lstrip()))
+            )
+        page.lines.append(line)
+
+    # A line that starts with SP, JT or DC is an owner code only when that code sits
+    # in the Owner column, left of the Asset column (an asset may begin "DC ...").
+    if asset_left is not None:
+        for position, char_index in candidates:
+            page.owner_column[position] = (
+                _char_left(textpage, char_index) < asset_left - 2
+            )
+    return page
+
+
+def _char_left(textpage: Any, index: int) -> float:
+    left, _bottom, _right, _top = textpage.get_charbox(index)
+    return float(left)
 
 
 def _clean(line: str) -> str:
@@ -766,6 +796,7 @@ def _rows(table: list[_Line]) -> list[_Row]:
                 match=match,
                 page=item.page,
                 raw_lines=[],
+                owner_column=(pending[0] if pending else item).owner_column,
             )
             for line in [*pending, item]:
                 row.add(line.text, line.page)
@@ -852,7 +883,7 @@ def _transaction(
     asset_text = " ".join(row.asset_lines)
     owner_code = ""
     match = _OWNER_PREFIX.match(asset_text)
-    if match:
+    if match and row.owner_column is not False:
         owner_code, asset_text = match.group(1), match.group(2)
     owner = cast(Owner, HOUSE_OWNERS[owner_code])
 
