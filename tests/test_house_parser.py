@@ -12,6 +12,7 @@ import pytest
 
 from ptt.errors import ParseError
 from ptt.model import StatedPolitician, Transaction
+from ptt.parsing import house
 from ptt.parsing.house import (
     MAX_MEMBER_BYTES,
     HouseIndexEntry,
@@ -1004,6 +1005,22 @@ def test_it_refuses_a_member_that_expands_like_a_zip_bomb() -> None:
     assert caught.value.message.startswith("the House index ZIP member 2025FD.xml ")
     assert caught.value.message.endswith(
         "which looks like a ZIP bomb; refusing to extract it"
+    )
+
+
+def test_it_refuses_members_that_are_too_large_together(
+    monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    monkeypatch.setattr(house, "MAX_TOTAL_BYTES", 100_000)
+    body = _house(fixtures, "2023FD.txt")
+    data = _zip(**{"2023FD_txt": body[:60_000], "2023FD_xml": body[:60_000]})
+
+    with pytest.raises(ParseError) as caught:
+        read_index_zip(data)
+
+    assert caught.value.message == (
+        "the House index ZIP would extract to 120,000 bytes in all, over the "
+        "100,000-byte limit; refusing to extract it"
     )
 
 

@@ -37,6 +37,7 @@ FILING_TYPE_PTR = "PTR"
 
 # A yearly index is a few megabytes; anything far larger is not an index.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * MAX_MEMBER_BYTES
 MAX_COMPRESSION_RATIO = 200
 
 _INDEX_COLUMNS = (
@@ -171,6 +172,7 @@ def read_index_zip(data: bytes) -> list[HouseIndexEntry]:
         }
         for info in members.values():
             _check_member_size(info)
+        _check_total_size(list(members.values()))
         chosen = _index_member(members, ".xml") or _index_member(members, ".txt")
         if chosen is None:
             names = ", ".join(sorted(members)) or "nothing"
@@ -215,6 +217,16 @@ def _check_member_size(info: zipfile.ZipInfo) -> None:
             f"the House index ZIP member {info.filename} expands {ratio:,.0f} times "
             f"(over {MAX_COMPRESSION_RATIO}), which looks like a ZIP bomb; refusing "
             "to extract it",
+            source=SOURCE,
+        )
+
+
+def _check_total_size(infos: list[zipfile.ZipInfo]) -> None:
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise ParseError(
+            f"the House index ZIP would extract to {total:,} bytes in all, over the "
+            f"{MAX_TOTAL_BYTES:,}-byte limit; refusing to extract it",
             source=SOURCE,
         )
 
@@ -435,47 +447,39 @@ def parse_house_ptr(
         url=url,
     )
     try:
-        pages = _read_pdf(data)
+        _parse_into(document, data, entry)
     except _LayoutError as exc:
+        document.parse_status = "failed"
         document.parse_error = str(exc)
-        return document
-    if not any(line for page in pages for line in page.lines):
+    except Exception as exc:
+        # A malformed document must never abort a collection; the reason is kept.
+        logger.exception("House PTR %s could not be read", document.doc_id or "?")
+        document.parse_status = "failed"
+        document.parse_error = (
+            f"the PDF could not be read ({type(exc).__name__}: {exc})"
+        )
+    return document
+
+
+def _parse_into(
+    document: ParsedDocument, data: bytes, entry: HouseIndexEntry | None
+) -> None:
+    pages = _read_pdf(data)
+    if not any(page.lines for page in pages):
         document.parse_status = "needs_ocr"
         document.parse_error = (
             f"the PDF's {len(pages)} page(s) have no text layer (a scanned filing); "
             "it needs OCR"
         )
-        return document
+        return
 
     lines = [
         _Line(text, page.number, i in page.headings, page.owner_column.get(i))
         for page in pages
         for i, text in enumerate(page.lines)
     ]
-    header = _header_facts(lines)
-    header["pages"] = len(pages)
-    document.raw = header
-    filing_id = header.get("filing_id")
-    if not document.doc_id and filing_id:
-        document.doc_id = filing_id
-    if not document.doc_id:
-        document.parse_error = "no document id: pass doc_id, the index entry or the URL"
-        return document
-    if filing_id and filing_id != document.doc_id:
-        document.parse_error = (
-            f"the PDF says Filing ID #{filing_id}, not the expected {document.doc_id}; "
-            "it is another filing's document"
-        )
-        return document
-
-    document.politician = _stated_politician(header, entry)
-    signed = header.get("signed_date")
-    if entry is not None and entry.filing_date is not None:
-        document.filing_date = entry.filing_date
-        header["index_filing_date"] = entry.filing_date.isoformat()
-    elif signed:
-        document.filing_date = dt.date.fromisoformat(signed)
-
+    _read_header(document, lines, entry)
+    document.raw["pages"] = len(pages)
     table = _table_lines(lines)
     if table is None:
         document.parse_status = "not_a_transaction_report"
@@ -484,24 +488,44 @@ def parse_house_ptr(
             "...): it is not a Periodic Transaction Report"
         )
         document.filing_type = None
-        return document
+        return
 
-    try:
-        rows = _rows(table)
-        cap_gains = _cap_gains_by_row(rows, pages, document.doc_id)
-        document.transactions = [
-            _transaction(row, number, cap_gains[number - 1], document.doc_id)
-            for number, row in enumerate(rows, start=1)
-        ]
-    except _LayoutError as exc:
-        document.parse_error = str(exc)
-        return document
-
+    rows = _rows(table)
+    cap_gains = _cap_gains_by_row(rows, pages, document.doc_id)
+    document.transactions = [
+        _transaction(row, number, cap_gains[number - 1], document.doc_id)
+        for number, row in enumerate(rows, start=1)
+    ]
     document.is_amendment, document.amends_doc_id = _amendment(
         document.transactions, lines, document.doc_id
     )
     document.parse_status = "parsed"
-    return document
+
+
+def _read_header(
+    document: ParsedDocument, lines: list[_Line], entry: HouseIndexEntry | None
+) -> None:
+    """Fill the id, the filer and the filing date from the header and the footer."""
+    header = _header_facts(lines)
+    document.raw = header
+    filing_id = header.get("filing_id")
+    if not document.doc_id and filing_id:
+        document.doc_id = filing_id
+    if not document.doc_id:
+        raise _LayoutError("no document id: pass doc_id, the index entry or the URL")
+    if filing_id and filing_id != document.doc_id:
+        raise _LayoutError(
+            f"the PDF says Filing ID #{filing_id}, not the expected {document.doc_id}; "
+            "it is another filing's document"
+        )
+
+    document.politician = _stated_politician(header, entry)
+    signed = header.get("signed_date")
+    if entry is not None and entry.filing_date is not None:
+        document.filing_date = entry.filing_date
+        header["index_filing_date"] = entry.filing_date.isoformat()
+    elif signed:
+        document.filing_date = dt.date.fromisoformat(signed)
 
 
 def _doc_id_from_url(url: str | None) -> str:
