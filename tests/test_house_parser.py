@@ -743,6 +743,20 @@ def test_a_short_wrapped_label_line_is_given_back_to_its_label() -> None:
     assert (second.asset_name, second.owner) == ("Beta Inc.", "spouse")
 
 
+def test_a_label_whose_text_has_a_type_and_dates_stays_a_label() -> None:
+    data = _built_ptr(
+        "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+        "C: Bought as P 01/02/2025 01/03/2025 in the trust.",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    [row] = document.transactions
+    assert row.comment == "Bought as P 01/02/2025 01/03/2025 in the trust."
+
+
 def test_lines_that_belong_to_no_row_fail_the_document() -> None:
     data = _built_ptr(
         "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",

@@ -808,26 +808,18 @@ def _table_lines(lines: list[_Line]) -> list[_Line] | None:
 
 
 def _rows(table: list[_Line]) -> list[_Row]:
+    """Return the table's rows: each starts at its type-and-dates line."""
     rows: list[_Row] = []
     pending: list[_Line] = []
     for item in table:
         text = item.text
-        match = _TRANSACTION_LINE.match(text)
+        # A labelled line belongs to the row above, even if its text has dates.
+        label = _LABEL.match(text) if rows else None
+        match = None if label else _TRANSACTION_LINE.match(text)
         if match:
-            asset_lines = [line.text for line in pending] + [match.group("asset")]
-            row = _Row(
-                asset_lines=[line for line in asset_lines if line],
-                match=match,
-                page=item.page,
-                raw_lines=[],
-                owner_column=(pending[0] if pending else item).owner_column,
-            )
-            for line in [*pending, item]:
-                row.add(line.text, line.page)
-            rows.append(row)
+            rows.append(_start_row(pending, item, match))
             pending = []
             continue
-        label = _LABEL.match(text)
         if not rows or (pending and not label):
             pending.append(item)
             continue
@@ -863,6 +855,21 @@ def _rows(table: list[_Line]) -> list[_Row]:
             + " / ".join(line.text for line in pending)
         )
     return rows
+
+
+def _start_row(pending: list[_Line], item: _Line, match: re.Match[str]) -> _Row:
+    """Return a new row from its first line and the asset lines held before it."""
+    asset_lines = [line.text for line in pending] + [match.group("asset")]
+    row = _Row(
+        asset_lines=[line for line in asset_lines if line],
+        match=match,
+        page=item.page,
+        raw_lines=[],
+        owner_column=(pending[0] if pending else item).owner_column,
+    )
+    for line in [*pending, item]:
+        row.add(line.text, line.page)
+    return row
 
 
 def _continues_amount(row: _Row, text: str) -> bool:
