@@ -9,7 +9,8 @@ import io
 def text_pdf(*lines: str | tuple[float, str]) -> bytes:
     """Return a one-page PDF whose text layer is the given lines, top down.
 
-    A line given as ``(x, text)`` starts ``x`` points from the left edge (else 30).
+    A line given as ``(x, text)`` starts ``x`` points from the left edge (else 30);
+    an empty line leaves a gap, as between two rows of a table.
     """
     import pypdfium2
     import pypdfium2.raw as pdfium_c
@@ -19,6 +20,9 @@ def text_pdf(*lines: str | tuple[float, str]) -> bytes:
     y = 760.0
     for item in lines:
         x, line = item if isinstance(item, tuple) else (30.0, item)
+        if not line:
+            y -= 14
+            continue
         obj = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(9))
         encoded = (line + "\0").encode("utf-16-le")
         buffer = (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded)

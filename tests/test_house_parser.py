@@ -724,14 +724,18 @@ def test_it_marks_amendments_and_names_the_amended_filing_only_when_stated(
     assert (document.is_amendment, document.amends_doc_id) == (is_amendment, amends)
 
 
-def test_a_short_wrapped_label_line_is_given_back_to_its_label() -> None:
+def test_a_label_continues_on_the_next_line_and_the_next_row_starts_after_a_gap() -> (
+    None
+):
     data = _built_ptr(
         "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
         "F S: New",
-        "D: short",
-        "rest of it",
-        "L: Boston, MA, US",
-        "SP Beta Inc. (BETA) [ST] S 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "D: Bought for the",
+        "trust.",
+        "",
+        "SP Beta Inc. (BETA)",
+        "[ST]",
+        (200, "S 01/02/2025 01/03/2025 $1,001 - $15,000"),
         "F S: New",
     )
 
@@ -739,8 +743,29 @@ def test_a_short_wrapped_label_line_is_given_back_to_its_label() -> None:
 
     assert document.parse_status == "parsed", document.parse_error
     first, second = document.transactions
-    assert (first.description, first.location) == ("short rest of it", "Boston, MA, US")
-    assert (second.asset_name, second.owner) == ("Beta Inc.", "spouse")
+    assert first.description == "Bought for the trust."
+    assert (second.owner, second.asset_name, second.asset_ticker) == (
+        "spouse",
+        "Beta Inc.",
+        "BETA",
+    )
+
+
+def test_a_line_set_apart_but_followed_by_a_label_is_given_back_to_its_label() -> None:
+    data = _built_ptr(
+        "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+        "D: short",
+        "",
+        "rest of it",
+        "L: Boston, MA, US",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    [row] = document.transactions
+    assert (row.description, row.location) == ("short rest of it", "Boston, MA, US")
 
 
 def test_a_label_whose_text_has_a_type_and_dates_stays_a_label() -> None:
@@ -761,6 +786,7 @@ def test_lines_that_belong_to_no_row_fail_the_document() -> None:
     data = _built_ptr(
         "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
         "F S: New",
+        "",
         "Orphan asset text [ST]",
     )
 

@@ -99,9 +99,9 @@ _AMENDS_TEXT = re.compile(
 )
 _HONORIFIC = re.compile(r"^(?:The\s+Honorable|Honorable|Hon\.?)\s+", re.IGNORECASE)
 _SUFFIX = re.compile(r"(?:\s*,\s*|\s+)(Jr\.?|Sr\.?|II|III|IV|V|VI)\s*$", re.IGNORECASE)
-# A labelled line that runs past this many characters filled the table's full width, so
-# the next line continues it; the asset column wraps long before that.
-_WRAPPED_LABEL_CHARS = 60
+# A labelled line's wrapped text follows it at the line pitch (about 13 points); the
+# next row's first line sits further down, after the row's padding (about 26 points).
+_WRAPPED_LINE_PITCH = 19.0
 
 
 # --- the yearly index ---------------------------------------------------------------
@@ -398,6 +398,8 @@ class _Page:
     headings: set[int] = field(default_factory=set)
     # Positions of lines starting with an owner code: whether it is in the Owner column.
     owner_column: dict[int, bool] = field(default_factory=dict)
+    # The left edge and top of each line's first character, in points.
+    starts: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -408,6 +410,8 @@ class _Line:
     # False when the line starts with an owner-like code that the page draws in the
     # Asset column; None when the page's geometry does not say.
     owner_column: bool | None = None
+    # The top of the line's first character on its page, in points.
+    top: float | None = None
 
 
 @dataclass
@@ -474,7 +478,13 @@ def _parse_into(
         return
 
     lines = [
-        _Line(text, page.number, i in page.headings, page.owner_column.get(i))
+        _Line(
+            text,
+            page.number,
+            i in page.headings,
+            page.owner_column.get(i),
+            page.starts[i][1] if i < len(page.starts) else None,
+        )
         for page in pages
         for i, text in enumerate(page.lines)
     ]
@@ -572,12 +582,12 @@ def _read_pdf(data: bytes) -> list[_Page]:
 
 
 def _page_lines(number: int, textpage: Any) -> _Page:
-    """Return a page's cleaned lines, marking headings and owner-column codes."""
+    """Return a page's cleaned lines with where each starts, marking headings."""
     text = textpage.get_text_range()
     page = _Page(number=number, lines=[])
     # PDFium gives one character per text index, line breaks included, so a line's
     # offset in the text is its first character's index on the page.
-    candidates: list[tuple[int, int]] = []
+    boxes = _CharBoxes(textpage)
     asset_left: float | None = None
     offset = 0
     for raw_line in text.split("\n"):
@@ -588,26 +598,39 @@ def _page_lines(number: int, textpage: Any) -> _Page:
         if _PADDED_WORD.search(raw_line) and ":" not in raw_line:
             page.headings.add(len(page.lines))
         if asset_left is None and _TABLE_HEADER_FIRST.match(line):
-            asset_left = _char_left(textpage, start + raw_line.find("Asset"))
-        elif _OWNER_PREFIX.match(line):
-            candidates.append(
-                (len(page.lines), start + len(raw_line) - len(raw_line.lstrip()))
-            )
+            asset_left = boxes.left_top(start + raw_line.find("Asset"))[0]
+        first = start + len(raw_line) - len(raw_line.lstrip())
+        page.starts.append(boxes.left_top(first))
         page.lines.append(line)
 
     # A line that starts with SP, JT or DC is an owner code only when that code sits
     # in the Owner column, left of the Asset column (an asset may begin "DC ...").
     if asset_left is not None:
-        for position, char_index in candidates:
-            page.owner_column[position] = (
-                _char_left(textpage, char_index) < asset_left - 2
-            )
+        for position, line in enumerate(page.lines):
+            if _OWNER_PREFIX.match(line):
+                page.owner_column[position] = page.starts[position][0] < asset_left - 2
     return page
 
 
-def _char_left(textpage: Any, index: int) -> float:
-    left, _bottom, _right, _top = textpage.get_charbox(index)
-    return float(left)
+class _CharBoxes:
+    """Read character boxes of one text page through reused raw buffers."""
+
+    def __init__(self, textpage: Any) -> None:
+        import ctypes
+
+        import pypdfium2.raw as pdfium_c
+
+        self._raw = textpage.raw
+        self._get = pdfium_c.FPDFText_GetCharBox
+        self._values = [ctypes.c_double() for _ in range(4)]
+        self._refs = [ctypes.byref(value) for value in self._values]
+
+    def left_top(self, index: int) -> tuple[float, float]:
+        """Return the left edge and the top of a character, in points."""
+        left, _right, _bottom, top = self._values
+        if not self._get(self._raw, index, *self._refs):
+            return 0.0, 0.0
+        return left.value, top.value
 
 
 def _clean(line: str) -> str:
@@ -811,7 +834,8 @@ def _rows(table: list[_Line]) -> list[_Row]:
     """Return the table's rows: each starts at its type-and-dates line."""
     rows: list[_Row] = []
     pending: list[_Line] = []
-    for item in table:
+    previous_lines: list[_Line | None] = [None, *table]
+    for previous, item in zip(previous_lines, table, strict=False):
         text = item.text
         # A labelled line belongs to the row above, even if its text has dates.
         label = _LABEL.match(text) if rows else None
@@ -842,7 +866,7 @@ def _rows(table: list[_Line]) -> list[_Row]:
             row.labels.append((label.group(1), [label.group(2).strip()]))
         elif not row.labels and _continues_amount(row, text):
             row.amount_parts.append(text)
-        elif row.labels and _label_wrapped(row):
+        elif row.labels and _follows_closely(previous, item):
             row.labels[-1][1].append(text)
         else:
             pending.append(item)
@@ -879,8 +903,13 @@ def _continues_amount(row: _Row, text: str) -> bool:
     return not amount or amount.endswith(("-", "Over")) or not _MONEY.search(amount)
 
 
-def _label_wrapped(row: _Row) -> bool:
-    return len(row.labels[-1][1][-1]) >= _WRAPPED_LABEL_CHARS
+def _follows_closely(previous: _Line | None, line: _Line) -> bool:
+    """Return whether ``line`` is the next line of the same text block as ``previous``."""
+    if previous is None or previous.page != line.page:
+        return False
+    if previous.top is None or line.top is None:
+        return False
+    return 0 < previous.top - line.top < _WRAPPED_LINE_PITCH
 
 
 def _cap_gains_by_row(
