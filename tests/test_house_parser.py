@@ -627,6 +627,24 @@ def test_a_pdf_without_a_transaction_table_is_not_a_transaction_report() -> None
             ),
         ),
         (
+            ("Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025", "$15,001 -", "$50,000"),
+            dict(
+                amount_range_min=15_001,
+                amount_range_max=50_000,
+                amount_text="$15,001 - $50,000",
+            ),
+        ),
+        (
+            (
+                "Acme Corp. (ACME) [ST] S (Partial) 01/02/2025 01/03/2025 $1,001 - $15,000",
+            ),
+            dict(
+                transaction_type="sale_partial",
+                asset_name="Acme Corp.",
+                asset_ticker="ACME",
+            ),
+        ),
+        (
             ("Acme Corp. P 13/45/2025 01/03/2025 $1,001 - $15,000",),
             dict(
                 asset_name="Acme Corp.",

@@ -67,7 +67,7 @@ _DATE = r"\d{1,2}/\d{1,2}/\d{4}"
 # The type column, then the date and notification date (often run together), then the
 # start of the amount. Whatever precedes the type on the line is the asset cell's text.
 _TRANSACTION_LINE = re.compile(
-    r"^(?P<asset>.*?)\s*(?<![^\s])(?P<type>S \(partial\)|P|S|E)\s+"
+    r"^(?P<asset>.*?)\s*(?<![^\s])(?P<type>S \((?i:partial)\)|P|S|E)\s+"
     r"(?P<date>" + _DATE + r")\s*(?P<notified>" + _DATE + r")?\s*(?P<amount>.*)$"
 )
 _LABEL = re.compile(r"^(F S|S O|L|D|C)\s*:\s?(.*)$")
@@ -85,7 +85,13 @@ _TRANSACTION_TYPES = {
     "S (partial)": "sale_partial",
     "E": "exchange",
 }
-_AMOUNT_PART = re.compile(r"^(?:\$[\d,]+(?:\.\d+)?|Over\b.*|-\s*\$.*)$")
+_MONEY_TEXT = r"\$[\d,]+(?:\.\d+)?"
+# A piece of the Amount cell on a line of its own: a value, a band or either end of
+# one, or the "Spouse/DC Over" wording.
+_AMOUNT_PART = re.compile(
+    rf"^(?:(?:Spouse/DC\s+)?Over(?:\s+{_MONEY_TEXT})?"
+    rf"|{_MONEY_TEXT}(?:\s*-(?:\s*{_MONEY_TEXT})?)?|-\s*{_MONEY_TEXT})$"
+)
 _MONEY = re.compile(r"\$\s*(\d[\d,]*(?:\.\d+)?)")
 _AMENDS_ID = re.compile(
     r"\bamend\w*\b[^#]{0,120}?(?:filing|document|doc|report|PTR)\s*(?:ID|number|no\.?)?"
@@ -972,7 +978,9 @@ def _transaction(
             )
 
     stated_type = row.match.group("type")
-    transaction.transaction_type = _TRANSACTION_TYPES[stated_type]
+    transaction.transaction_type = _TRANSACTION_TYPES[
+        "S (partial)" if stated_type.startswith("S (") else stated_type
+    ]
     transaction.transaction_date = _row_date(row.match.group("date"), where)
     transaction.notification_date = _row_date(row.match.group("notified"), where)
 
