@@ -5,12 +5,15 @@ from __future__ import annotations
 import ctypes
 import io
 
+PAGE_BREAK = "\f"
+
 
 def text_pdf(*lines: str | tuple[float, str]) -> bytes:
-    """Return a one-page PDF whose text layer is the given lines, top down.
+    """Return a PDF whose text layer is the given lines, top down.
 
     A line given as ``(x, text)`` starts ``x`` points from the left edge (else 30);
-    an empty line leaves a gap, as between two rows of a table.
+    an empty line leaves a gap, as between two rows of a table; ``PAGE_BREAK`` starts
+    a new page.
     """
     import pypdfium2
     import pypdfium2.raw as pdfium_c
@@ -20,6 +23,11 @@ def text_pdf(*lines: str | tuple[float, str]) -> bytes:
     y = 760.0
     for item in lines:
         x, line = item if isinstance(item, tuple) else (30.0, item)
+        if line == PAGE_BREAK:
+            pdfium_c.FPDFPage_GenerateContent(page.raw)
+            page = pdf.new_page(612, 792)
+            y = 760.0
+            continue
         if not line:
             y -= 14
             continue

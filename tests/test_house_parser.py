@@ -23,6 +23,7 @@ from ptt.parsing.house import (
     ptr_pdf_path,
     read_index_zip,
 )
+from tests.pdfs import PAGE_BREAK
 from tests.pdfs import text_pdf as _pdf
 
 D = dt.date
@@ -767,6 +768,35 @@ def test_a_label_continues_on_the_next_line_and_the_next_row_starts_after_a_gap(
         "Beta Inc.",
         "BETA",
     )
+
+
+def test_an_asset_cell_that_goes_over_a_page_break_stays_with_its_row() -> None:
+    data = _built_ptr(
+        "SP Gamma Holdings Corporation Class B",
+        "S 01/02/2025 01/03/2025 $1,001 -",
+        PAGE_BREAK,
+        *TABLE_HEADER,
+        "Common Stock (GAMB)",
+        "[ST]",
+        "$15,000",
+        "F S: New",
+        "",
+        "Delta Fund [MF] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    first, second = document.transactions
+    assert (first.asset_name, first.asset_ticker, first.asset_type_code) == (
+        "Gamma Holdings Corporation Class B Common Stock",
+        "GAMB",
+        "ST",
+    )
+    assert (first.amount_range_min, first.amount_range_max) == (1_001, 15_000)
+    assert first.raw["pages"] == [1, 2]
+    assert (second.asset_name, second.owner) == ("Delta Fund", "self")
 
 
 def test_a_line_set_apart_but_followed_by_a_label_is_given_back_to_its_label() -> None:

@@ -430,6 +430,7 @@ class _Row:
     amount_parts: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     owner_column: bool | None = None
+    asset_spilled: bool = False
 
     def add(self, text: str, page: int) -> None:
         self.raw_lines.append(text)
@@ -872,6 +873,11 @@ def _rows(table: list[_Line]) -> list[_Row]:
             row.labels.append((label.group(1), [label.group(2).strip()]))
         elif not row.labels and _continues_amount(row, text):
             row.amount_parts.append(text)
+        elif not row.labels and _asset_spills(row, previous, item):
+            # The asset cell's last lines went over the page break, after the row's
+            # first line.
+            row.asset_lines.append(text)
+            row.asset_spilled = True
         elif row.labels and _follows_closely(previous, item):
             row.labels[-1][1].append(text)
         else:
@@ -907,6 +913,15 @@ def _continues_amount(row: _Row, text: str) -> bool:
     if not _AMOUNT_PART.match(text):
         return False
     return not amount or amount.endswith(("-", "Over")) or not _MONEY.search(amount)
+
+
+def _asset_spills(row: _Row, previous: _Line | None, line: _Line) -> bool:
+    """Return whether a line on a later page than its row's start ends the asset."""
+    if line.page == row.page or previous is None:
+        return False
+    if previous.page != line.page:
+        return True
+    return row.asset_spilled and _follows_closely(previous, line)
 
 
 def _follows_closely(previous: _Line | None, line: _Line) -> bool:
