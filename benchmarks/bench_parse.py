@@ -1,9 +1,8 @@
 """Parse throughput of House PTR PDFs against raw text extraction with the same library.
 
 Run: ``python benchmarks/bench_parse.py [--rounds 7] [--seconds 1]``. Prints PTR pages
-per CPU second for
-``parse_house_ptr`` over the electronic fixture PDFs, for pypdfium2's text of all pages
-and nothing else, and their ratio (the target is a ratio of at least 0.5).
+per CPU second for ``parse_house_ptr`` over the electronic fixture PDFs, for pypdfium2's
+text of all pages and nothing else, and their ratio (the target is at least 0.5).
 """
 
 from __future__ import annotations
