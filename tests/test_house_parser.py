@@ -574,6 +574,27 @@ def test_a_pdf_without_a_transaction_table_is_not_a_transaction_report() -> None
     assert document.transactions == []
 
 
+def test_a_ptr_whose_table_layout_is_unknown_fails_rather_than_not_a_report() -> None:
+    data = _pdf(
+        "Name: Hon. Jane Q. Public",
+        "Asset Owner Date Type Amount",
+        "Acme Corp. SP 01/02/2025 P $1,001 - $15,000",
+        "I CERTIFY that the statements I have made on the attached Periodic "
+        "Transaction Report are true.",
+        "Filing ID #20099999",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "failed"
+    assert document.parse_error == (
+        "the PDF is a Periodic Transaction Report, but its transaction table has a "
+        "layout this reader does not know (no ID | Owner | Asset | Transaction Type "
+        "header)"
+    )
+    assert document.transactions == []
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [

@@ -498,6 +498,12 @@ def _parse_into(
     _read_header(document, lines, entry)
     document.raw["pages"] = len(pages)
     table = _table_lines(lines)
+    if table is None and _says_ptr(lines):
+        raise _LayoutError(
+            "the PDF is a Periodic Transaction Report, but its transaction table has "
+            "a layout this reader does not know (no ID | Owner | Asset | Transaction "
+            "Type header)"
+        )
     if table is None:
         document.parse_status = "not_a_transaction_report"
         document.parse_error = (
@@ -517,6 +523,16 @@ def _parse_into(
         document.transactions, lines, document.doc_id
     )
     document.parse_status = "parsed"
+
+
+def _says_ptr(lines: list[_Line]) -> bool:
+    """Return whether the document calls itself a Periodic Transaction Report."""
+    # The title is in small caps, so only its initials survive text extraction.
+    return any(
+        (line.heading and line.text == "P T R")
+        or "Periodic Transaction Report" in line.text
+        for line in lines
+    )
 
 
 def _read_header(
