@@ -851,6 +851,20 @@ def test_a_label_whose_text_has_a_type_and_dates_stays_a_label() -> None:
     assert row.comment == "Bought as P 01/02/2025 01/03/2025 in the trust."
 
 
+def test_a_label_given_twice_keeps_both_texts() -> None:
+    data = _built_ptr(
+        "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+        "C: First note.",
+        "C: Second note.",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    [row] = document.transactions
+    assert row.comment == "First note. Second note."
+
+
 def test_lines_that_belong_to_no_row_fail_the_document() -> None:
     data = _built_ptr(
         "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",

@@ -59,7 +59,10 @@ _STATE_DISTRICT = re.compile(r"^([A-Z]{2})(\d{1,2})?$")
 _PADDING = re.compile("[\x00\ufffe\ufeff]")
 _PADDED_WORD = re.compile("[A-Z][\x00\ufffe]+")
 _TABLE_HEADER_FIRST = re.compile(r"^ID\s+Owner\s+Asset\b")
-_TABLE_HEADER_LAST = "$200?"
+# The header's other lines as PDFium breaks them (each cell's words wrap apart).
+_TABLE_HEADER_REST = frozenset(
+    ("Type", "Date Notification", "Date", "Amount Cap.", "Gains >", "$200?")
+)
 _FOOTNOTE = re.compile(r"^\*\s*For the complete list of asset type abbreviations")
 _FILING_ID = re.compile(r"^Filing ID #\s*(\d+)\s*$")
 _SIGNED = re.compile(r"^Digitally Signed:\s*(.*?)\s*,\s*(\d{1,2}/\d{1,2}/\d{4})\s*$")
@@ -842,9 +845,9 @@ def _table_lines(lines: list[_Line]) -> list[_Line] | None:
         if _TABLE_HEADER_FIRST.match(text):
             in_header = True
             continue
-        if in_header:
-            in_header = text != _TABLE_HEADER_LAST
+        if in_header and text in _TABLE_HEADER_REST:
             continue
+        in_header = False
         if line.heading or _FOOTNOTE.match(text) or _SIGNED.match(text):
             break
         if _FILING_ID.match(text):
@@ -1023,9 +1026,11 @@ def _transaction(
             "%s has the amount %r, which is not a band or a value", where, amount
         )
 
+    stated: dict[str, list[str]] = {}
     for label, texts in row.labels:
-        value = " ".join(" ".join(texts).split()) or None
-        setattr(transaction, _LABEL_FIELDS[label], value)
+        stated.setdefault(_LABEL_FIELDS[label], []).extend(texts)
+    for name, texts in stated.items():
+        setattr(transaction, name, " ".join(" ".join(texts).split()) or None)
 
     transaction.raw = {
         "lines": row.raw_lines,
