@@ -23,7 +23,7 @@ from ptt.parsing.house import (
     ptr_pdf_path,
     read_index_zip,
 )
-from tests.pdfs import PAGE_BREAK
+from tests.pdfs import PAGE_BREAK, Line
 from tests.pdfs import text_pdf as _pdf
 
 D = dt.date
@@ -35,6 +35,12 @@ TABLE_HEADER = (
     "Amount Cap.",
     "Gains >",
     "$200?",
+)
+# The header laid out as the Clerk's: ID, Owner and Asset columns apart, the Owner
+# column 30 points in (where built rows start by default), the Asset column at 62.
+HEADER_LINES = (
+    [(5.0, "ID"), (30.0, "Owner"), (62.0, "Asset Transaction")],
+    *TABLE_HEADER[1:],
 )
 ST = "Stocks (including ADRs)"
 GS = "Government securities and agency debt"
@@ -541,12 +547,12 @@ def test_a_body_that_is_not_a_pdf_fails(data: bytes, error: str) -> None:
 # --- PDFs built here, for layouts the fixtures do not show -------------------------
 
 
-def _built_ptr(*rows: str | tuple[float, str], comments: tuple[str, ...] = ()) -> bytes:
+def _built_ptr(*rows: Line, comments: tuple[str, ...] = ()) -> bytes:
     return _pdf(
         "Name: Hon. Jane Q. Public Jr.",
         "Status: Member",
         "State/District: NY03",
-        *TABLE_HEADER,
+        *HEADER_LINES,
         *rows,
         "* For the complete list of asset type abbreviations, please visit x.",
         *comments,
@@ -706,6 +712,35 @@ def test_an_owner_like_word_in_the_asset_column_is_part_of_the_asset() -> None:
     ]
 
 
+def test_an_id_in_the_id_column_is_kept_apart_from_the_owner_and_asset() -> None:
+    data = _built_ptr(
+        [(5, "A7"), (30, "SP"), (62, "Acme Corp. (ACME) [ST]")],
+        (200, "P 01/02/2025 01/03/2025 $1,001 - $15,000"),
+        "F S: New",
+        "",
+        [
+            (18.5, "B8"),
+            (62, "Beta Inc. (BETA) [ST] S 01/02/2025 01/03/2025 $1,001 - $15,000"),
+        ],
+        "F S: New",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    first, second = document.transactions
+    assert (first.owner, first.asset_name, first.raw["id"]) == (
+        "spouse",
+        "Acme Corp.",
+        "A7",
+    )
+    assert (second.owner, second.asset_name, second.raw["id"]) == (
+        "self",
+        "Beta Inc.",
+        "B8",
+    )
+
+
 def test_it_splits_a_stated_name_with_a_suffix() -> None:
     document = parse_house_ptr(
         _built_ptr("Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000"),
@@ -796,7 +831,7 @@ def test_an_asset_cell_that_goes_over_a_page_break_stays_with_its_row() -> None:
         "SP Gamma Holdings Corporation Class B",
         "S 01/02/2025 01/03/2025 $1,001 -",
         PAGE_BREAK,
-        *TABLE_HEADER,
+        *HEADER_LINES,
         "Common Stock (GAMB)",
         "[ST]",
         "$15,000",

@@ -409,6 +409,8 @@ class _Page:
     owner_column: dict[int, bool] = field(default_factory=dict)
     # The left edge and top of each line's first character, in points.
     starts: list[tuple[float, float]] = field(default_factory=list)
+    # Positions of lines starting in the ID column: the ID they state.
+    stated_ids: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -421,6 +423,8 @@ class _Line:
     owner_column: bool | None = None
     # The top of the line's first character on its page, in points.
     top: float | None = None
+    # The filer's own ID for the row, when the line starts in the ID column.
+    stated_id: str | None = None
 
 
 @dataclass
@@ -434,6 +438,7 @@ class _Row:
     pages: list[int] = field(default_factory=list)
     owner_column: bool | None = None
     asset_spilled: bool = False
+    stated_id: str | None = None
 
     def add(self, text: str, page: int) -> None:
         self.raw_lines.append(text)
@@ -494,6 +499,7 @@ def _parse_into(
             i in page.headings,
             page.owner_column.get(i),
             page.starts[i][1] if i < len(page.starts) else None,
+            page.stated_ids.get(i),
         )
         for page in pages
         for i, text in enumerate(page.lines)
@@ -614,7 +620,8 @@ def _page_lines(number: int, textpage: Any) -> _Page:
     # PDFium gives one character per text index, line breaks included, so a line's
     # offset in the text is its first character's index on the page.
     boxes = _CharBoxes(textpage)
-    asset_left: float | None = None
+    header: tuple[int, float, float] | None = None
+    sources: list[tuple[str, int]] = []
     offset = 0
     for raw_line in text.split("\n"):
         start, offset = offset, offset + len(raw_line) + 1
@@ -623,19 +630,52 @@ def _page_lines(number: int, textpage: Any) -> _Page:
             continue
         if _PADDED_WORD.search(raw_line) and ":" not in raw_line:
             page.headings.add(len(page.lines))
-        if asset_left is None and _TABLE_HEADER_FIRST.match(line):
-            asset_left = boxes.left_top(start + raw_line.find("Asset"))[0]
+        if header is None and _TABLE_HEADER_FIRST.match(line):
+            header = (
+                len(page.lines),
+                boxes.left_top(start + raw_line.find("Owner"))[0],
+                boxes.left_top(start + raw_line.find("Asset"))[0],
+            )
         first = start + len(raw_line) - len(raw_line.lstrip())
         page.starts.append(boxes.left_top(first))
         page.lines.append(line)
+        sources.append((raw_line, start))
 
-    # A line that starts with SP, JT or DC is an owner code only when that code sits
-    # in the Owner column, left of the Asset column (an asset may begin "DC ...").
-    if asset_left is not None:
-        for position, line in enumerate(page.lines):
-            if _OWNER_PREFIX.match(line):
-                page.owner_column[position] = page.starts[position][0] < asset_left - 2
+    if header is not None:
+        _mark_columns(page, boxes, sources, *header)
     return page
+
+
+def _mark_columns(
+    page: _Page,
+    boxes: _CharBoxes,
+    sources: list[tuple[str, int]],
+    header_position: int,
+    owner_left: float,
+    asset_left: float,
+) -> None:
+    """Mark the lines below the table header that start in the ID or Owner column.
+
+    A line that starts with SP, JT or DC is an owner code only when that code sits in
+    the Owner column, left of the Asset column (an asset may begin "DC ..."); a word
+    left of the Owner column is the filer's own ID for the row.
+    """
+    for position in range(header_position + 1, len(page.lines)):
+        line = page.lines[position]
+        left = page.starts[position][0]
+        if left < owner_left - 2:
+            raw_line, start = sources[position]
+            words = [
+                (match.group(0), boxes.left_top(start + match.start())[0])
+                for match in re.finditer(r"\S+", raw_line)
+            ]
+            stated_id = [word for word, x in words if x < owner_left - 2]
+            rest = [(word, x) for word, x in words if x >= owner_left - 2]
+            page.stated_ids[position] = _clean(" ".join(stated_id))
+            if rest and rest[0][0] in ("SP", "JT", "DC"):
+                page.owner_column[position] = rest[0][1] < asset_left - 2
+        elif _OWNER_PREFIX.match(line):
+            page.owner_column[position] = left < asset_left - 2
 
 
 class _CharBoxes:
@@ -914,13 +954,18 @@ def _rows(table: list[_Line]) -> list[_Row]:
 
 def _start_row(pending: list[_Line], item: _Line, match: re.Match[str]) -> _Row:
     """Return a new row from its first line and the asset lines held before it."""
+    first = pending[0] if pending else item
     asset_lines = [line.text for line in pending] + [match.group("asset")]
+    asset_lines = [line for line in asset_lines if line]
+    if first.stated_id and asset_lines and asset_lines[0].startswith(first.stated_id):
+        asset_lines[0] = asset_lines[0][len(first.stated_id) :].strip()
     row = _Row(
         asset_lines=[line for line in asset_lines if line],
         match=match,
         page=item.page,
         raw_lines=[],
-        owner_column=(pending[0] if pending else item).owner_column,
+        owner_column=first.owner_column,
+        stated_id=first.stated_id,
     )
     for line in [*pending, item]:
         row.add(line.text, line.page)
@@ -1038,6 +1083,8 @@ def _transaction(
         "owner": owner_code,
         "transaction_type": stated_type,
     }
+    if row.stated_id:
+        transaction.raw["id"] = row.stated_id
     return transaction
 
 
