@@ -1057,6 +1057,18 @@ ENTITY_TRICKS = [
 ]
 
 
+def test_it_reads_the_predefined_entities_and_character_references() -> None:
+    data = (
+        b"<FinancialDisclosure><Member><Last>O&apos;Rourke &amp; S&#233;guin</Last>"
+        b"<FilingType>P</FilingType><DocID>20000001</DocID></Member>"
+        b"</FinancialDisclosure>"
+    )
+
+    [entry] = parse_index_xml(data)
+
+    assert entry.last == "O'Rourke & Séguin"
+
+
 @pytest.mark.parametrize("data", ENTITY_TRICKS, ids=["internal", "external", "nested"])
 def test_it_refuses_an_index_that_uses_entities_without_expanding_them(
     data: bytes,
