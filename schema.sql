@@ -97,8 +97,8 @@ CREATE TABLE IF NOT EXISTS filings (
     origin            TEXT,                    -- a dataset that supplied the document
     created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    -- Added in version 2, so last: a migrated database has the same column order.
-    amends_doc_id     TEXT,                    -- the document an amendment names (v2)
+    -- Version 2, last so that a migrated table has the same shape as a new one.
+    amends_doc_id     TEXT,                    -- the document an amendment names
     UNIQUE (source_id, doc_id)
 );
 CREATE INDEX IF NOT EXISTS idx_filings_politician ON filings (politician_id);

@@ -8,8 +8,10 @@ document must be recorded as failed while the run goes on.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,13 @@ from typing import Any
 import pytest
 
 from ptt import db
-from ptt.collect import CollectionResult, CollectOptions, SourceMetrics, run_collection
+from ptt.collect import (
+    CollectionResult,
+    CollectOptions,
+    SourceMetrics,
+    reparse_documents,
+    run_collection,
+)
 from ptt.config import Settings, load_settings
 from ptt.errors import UsageError
 from ptt.http import HttpClient, RetryPolicy
@@ -539,3 +547,54 @@ def test_filings_refuses_an_unknown_status(tmp_path: Path) -> None:
 
     assert done.returncode == 2
     assert "unknown status 'broken'" in done.stderr
+
+
+def test_an_index_with_entity_tricks_fails_the_house_without_expanding_them(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer
+) -> None:
+    laughs = "".join(
+        f'<!ENTITY l{n} "{("&l" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
+    )
+    line = congress.index_lines(Path(server.fixtures), 2025)[0]
+    archive = congress.index_zip(2025, [line])
+    with zipfile.ZipFile(io.BytesIO(archive)) as original:
+        xml = original.read("2025FD.xml").decode()
+    xml = xml.replace(
+        "<FinancialDisclosure>",
+        f'<!DOCTYPE FinancialDisclosure [<!ENTITY l0 "ha">{laughs}]>'
+        "<FinancialDisclosure>",
+    ).replace("<Last>Allen</Last>", "<Last>&l9;</Last>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as tricked:
+        tricked.writestr("2025FD.xml", xml)
+    server.house_indexes[2025] = buffer.getvalue()
+
+    metrics = only(collect(conn, settings, ["us-house"], CollectOptions(year=2025)))
+
+    assert metrics.status == "failed"
+    assert metrics.error is not None and "cannot be read" in metrics.error
+    assert conn.execute("SELECT COUNT(*) FROM politicians").fetchone()[0] == 0
+
+
+def test_reparse_reads_house_pdfs_again_from_the_archive(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer
+) -> None:
+    collect(conn, settings, ["us-house"])
+    conn.execute("UPDATE trading_disclosures SET asset_name = 'garbled'")
+    conn.execute("DELETE FROM trading_disclosures WHERE row_number = 13")
+    requests = len(server.requests)
+
+    outcomes = reparse_documents(conn, settings, source="us-house")
+
+    by_doc = {o.doc_id: o for o in outcomes}
+    assert set(by_doc) == set(congress.HOUSE_PDF_PATHS)
+    assert (by_doc["20022260"].updated, by_doc["20022260"].new) == (12, 1)
+    assert by_doc[congress.SCANNED_DOC].new_status == "needs_ocr"
+    assert not by_doc[congress.SCANNED_DOC].changed
+    assert len(server.requests) == requests
+    assert (
+        conn.execute(
+            "SELECT COUNT(*) FROM trading_disclosures WHERE asset_name = 'garbled'"
+        ).fetchone()[0]
+        == 0
+    )
