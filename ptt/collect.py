@@ -194,7 +194,10 @@ def run_collection(
     """Run each source in turn and return every source's metrics."""
     from ptt.archive import Archive
     from ptt.http import HttpClient
+    from ptt.sources import load_added_sources
 
+    # Sources added with a mapping file are known from the database.
+    load_added_sources(conn)
     bar = _CumulativeProgress(progress or _NoProgress())
     archive = Archive(settings.documents_dir)
     client = http or HttpClient(settings)

@@ -379,8 +379,9 @@ def test_a_json_list_is_collected_through_a_mapping_one_document_per_report(
         mapping_text=json.dumps(WATCHER_MAPPING),
     )
 
+    # run_collection knows an added source by its id, without expand_sources first.
     [metrics] = run_collection(
-        conn, settings, expand_sources(["watcher-json"], conn), CollectOptions()
+        conn, settings, ["watcher-json"], CollectOptions()
     ).sources
 
     assert metrics.status == "success", metrics.error
