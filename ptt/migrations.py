@@ -28,4 +28,13 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
 
 CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
     ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
+
+-- A collected row that goes away (a better reading of its document) gives its
+-- duplicates back their place: the imported row is then the only copy.
+CREATE TRIGGER IF NOT EXISTS trg_disclosures_release_duplicates
+BEFORE DELETE ON trading_disclosures
+BEGIN
+    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL
+    WHERE duplicate_of_id = OLD.id;
+END;
 """

@@ -68,6 +68,58 @@ def test_a_senator_of_the_stock_watcher_meets_the_same_senator_of_the_official_s
     assert identity_key(_watcher_name(fixtures, watcher)) == identity_key(_senator(row))
 
 
+@pytest.mark.parametrize(
+    ("last", "key"),
+    [
+        ("Banks", "house|banks|james"),  # First is "James E Hon": a trailing honorific
+        ("Franklin", "house|franklin|scott"),  # "Scott Mr"
+        ("Green", "house|green|mark"),  # "Mark Dr"
+        ("Mullin", "house|mullin|markwayne"),
+    ],
+)
+def test_the_house_index_spellings_reduce_to_the_member(
+    fixtures: Path, last: str, key: str
+) -> None:
+    entries = parse_index_txt((fixtures / "us_house" / "2023FD.txt").read_bytes())
+
+    keys = {identity_key(e.politician()) for e in entries if e.last == last}
+
+    assert key in keys
+
+
+@pytest.mark.parametrize(
+    ("search_last", "key"),
+    [
+        ("Hagerty", "senate|hagerty|william"),  # last name "Hagerty, IV"
+        ("McConnell", "senate|mcconnell|mitchell"),  # "A. Mitchell", "McConnell, Jr."
+        ("BLUMENTHAL", "senate|blumenthal|richard"),  # "RICHARD " in capitals
+    ],
+)
+def test_the_senate_search_spellings_reduce_to_the_senator(
+    fixtures: Path, search_last: str, key: str
+) -> None:
+    row = next(r for r in _search_rows(fixtures) if r.last_name == search_last)
+
+    assert identity_key(_senator(row)) == key
+
+
+def test_the_per_day_file_names_a_senator_in_capitals_as_the_aggregate_would(
+    fixtures: Path,
+) -> None:
+    data = (
+        fixtures
+        / "aggregated"
+        / "senate_stock_watcher_transaction_report_for_01_04_2018.json"
+    )
+    burr, perdue = parse_senate_stock_watcher(data.read_bytes())
+
+    assert burr.politician is not None and perdue.politician is not None
+    assert identity_key(burr.politician) == "senate|burr|richard"
+    assert identity_key(perdue.politician) == identity_key(
+        _watcher_name(fixtures, "David A Perdue , Jr")
+    )
+
+
 @pytest.fixture
 def conn(tmp_path: Path) -> sqlite3.Connection:
     return db.connect(tmp_path / "ptt.db")
