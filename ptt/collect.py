@@ -111,6 +111,8 @@ class SourceMetrics:
     duration_seconds: float = 0.0
     # Requests for indexes and search pages, which every run makes.
     index_requests: int = 0
+    # Seconds from the start until documents began to be fetched (listing them).
+    listing_seconds: float | None = None
     planned: list[PlannedFetch] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -118,6 +120,8 @@ class SourceMetrics:
         data = asdict(self)
         data.pop("planned")
         data["duration_seconds"] = round(self.duration_seconds, 3)
+        if self.listing_seconds is not None:
+            data["listing_seconds"] = round(self.listing_seconds, 3)
         return data
 
 
@@ -261,6 +265,7 @@ def _run_source(
     logger.info("Collecting %s.", source_id)
 
     run = CollectRun(
+        started=started,
         source=source,
         settings=settings,
         options=options,
