@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -163,6 +164,8 @@ class CollectRun:
     archive: Archive
     metrics: SourceMetrics
     progress: Progress
+    # time.monotonic() when the source's run started.
+    started: float = field(default_factory=time.monotonic)
     _seen: set[str] = field(default_factory=set)
 
     @property
@@ -244,9 +247,16 @@ class CollectRun:
         to_fetch: list[Document] = []
         for document in listed:
             row = known.get(document.doc_id)
-            if row is not None and row["archive_path"]:
-                continue
             archived = self.archive.has(self.source_id, document.archive_name)
+            if row is not None and row["archive_path"]:
+                if archived is not None:
+                    continue
+                logger.warning(
+                    "The archived copy of %s %s (%s) is missing; fetching it again.",
+                    self.source_id,
+                    document.doc_id,
+                    row["archive_path"],
+                )
             if archived is not None:
                 # Archived by a run that stopped before storing it.
                 from_archive.append((document, archived))
@@ -261,6 +271,8 @@ class CollectRun:
             self._plan(from_archive, to_fetch)
             return
 
+        if self.metrics.listing_seconds is None:
+            self.metrics.listing_seconds = time.monotonic() - self.started
         self.progress.set_total(len(from_archive) + len(to_fetch))
         for document, archived in from_archive:
             data = self.archive.read(self.source_id, document.archive_name)
