@@ -360,7 +360,7 @@ def test_a_mapping_whose_columns_the_file_lacks_fails_the_pull_naming_them(
     [metrics] = result.sources
     assert metrics.status == "failed"
     assert metrics.error == (
-        "sf-ethics: sf-ethics file lacks the mapped columns business_description, "
+        "sf-ethics file lacks the mapped columns business_description, "
         "entity_name, fair_market_value, filer_name, filing_date, filing_id, "
         "nature_of_investment; the file or the mapping is out of date"
     )

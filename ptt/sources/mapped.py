@@ -109,11 +109,17 @@ class MappedSource:
 
         # Rows without a usable document id have no document to keep: they are
         # recorded as failed, with their reason, on every pull.
-        run.metrics.filings_seen += len(unreadable)
         if run.dry_run:
+            run.metrics.filings_seen += len(unreadable)
             return
         for parsed in unreadable:
-            run.store_read(self._document(parsed), parsed, None)
+            run.store_parsed(
+                parsed,
+                url=parsed.url or self.url,
+                archived=None,
+                index_entry={"file_url": self.url},
+                politician=parsed.politician,
+            )
 
     def _document(self, parsed: ParsedDocument, name: str = "") -> Document:
         doc_id = parsed.doc_id
