@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ptt import clock
 from ptt.actions import ActionSource, start_action
@@ -42,6 +42,9 @@ from ptt.db import transaction
 from ptt.errors import PttError, UsageError
 from ptt.model import ParsedDocument
 from ptt.names import fold
+
+if TYPE_CHECKING:
+    from ptt.archive import Archive, ArchivedDocument
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +203,9 @@ def import_dataset(
     return result
 
 
-def _archive_file(archive: Any, dataset: str, path: Path, data: bytes) -> Any:
+def _archive_file(
+    archive: Archive, dataset: str, path: Path, data: bytes
+) -> ArchivedDocument:
     """Return the archived copy of the file, named by its content."""
     import hashlib
 
