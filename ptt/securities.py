@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ptt import clock
 from ptt.db import transaction
-from ptt.errors import BlockedError, FetchError, UsageError
+from ptt.errors import FetchError, UsageError
 from ptt.parsing.tickers import normalize_ticker
 
 if TYPE_CHECKING:
@@ -55,7 +55,6 @@ TICKERS_FILE = "company_tickers.json"
 EXCHANGE_FILE = "company_tickers_exchange.json"
 DATA_DIR = Path(__file__).with_name("data")
 BUNDLED_DATE = "2025-08"
-TIMEOUT_SECONDS = 30.0
 
 Method = Literal["sec_exact", "sec_alias", "sec_class", "sec_listed", "manual"]
 Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
@@ -415,35 +414,16 @@ def refresh_securities(
 def _download(
     url: str, settings: Settings, transport: httpx.BaseTransport | None
 ) -> bytes:
-    import httpx
+    from ptt.http import HttpClient
 
-    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"}
     try:
-        with httpx.Client(
-            headers=headers,
-            timeout=TIMEOUT_SECONDS,
-            follow_redirects=True,
-            transport=transport,
-        ) as client:
+        with HttpClient(settings, transport=transport) as client:
             response = client.get(url)
-    except httpx.HTTPError as exc:
-        raise FetchError(
-            f"cannot download the SEC ticker list from {url}: {exc}", url=url
+    except FetchError as exc:
+        # The SEC answers 403 to callers whose User-Agent names no contact.
+        raise type(exc)(
+            f"cannot refresh the SEC ticker list: {exc.message}", url=url
         ) from exc
-
-    logger.info(
-        "GET %s -> %s (%s bytes)", url, response.status_code, len(response.content)
-    )
-    if response.status_code == 403:
-        raise BlockedError(
-            f"the SEC refused {url} (403): it asks for a User-Agent naming you with a "
-            "contact address; set PTT_CONTACT and retry",
-            url=url,
-        )
-    if response.status_code != 200:
-        raise FetchError(
-            f"the SEC answered {response.status_code} for {url}; retry later", url=url
-        )
     return response.content
 
 

@@ -28,6 +28,9 @@ from ptt.securities import (
     refresh_securities,
     set_ticker,
 )
+from tests.helpers import ROOT
+
+SCHEMA_V1 = ROOT / "tests" / "data" / "schema_v1.sql"
 
 
 @pytest.fixture(scope="module")
@@ -487,20 +490,21 @@ def test_backfill_results_give_collection_style_metrics() -> None:
 
 def test_a_version_1_database_migrates_to_the_tickers_schema(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    version_1 = db.schema_sql().split("-- Tickers (schema version 2)")[0]
-    version_1 = version_1.replace(
-        ",\n    -- The ticker's place in the SEC's file: a company's first ticker is "
-        "its primary\n    -- listing (schema version 2).\n    position        INTEGER",
-        "",
-    )
     old = sqlite3.connect(path)
-    old.executescript(version_1 + "\nPRAGMA user_version = 1;")
+    old.executescript(SCHEMA_V1.read_text(encoding="utf-8"))
+    old.execute("PRAGMA user_version = 1")
     old.close()
 
     conn = db.connect(path)
+    ensure_securities(conn)
 
     columns = {r[1] for r in conn.execute("PRAGMA table_info(securities)")}
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "position" in columns
     assert "ticker_resolutions" in tables
-    assert db.user_version(conn) == db.schema_version()
+    assert (
+        conn.execute(
+            "SELECT position FROM securities WHERE ticker = 'AAPL'"
+        ).fetchone()[0]
+        == 2
+    )

@@ -179,7 +179,8 @@ def test_refresh_from_a_server_without_the_files_fails_loudly(
     )
 
     assert done.returncode == 1
-    assert done.stderr.startswith("Error: the SEC answered 404 for ")
+    assert done.stderr.startswith("Error: cannot refresh the SEC ticker list: GET ")
+    assert "answered HTTP 404" in done.stderr
     conn = sqlite3.connect(tmp_path / "ptt.db")
     assert conn.execute("SELECT action_type, status FROM action_logs").fetchall() == [
         ("securities_refresh", "failed")
