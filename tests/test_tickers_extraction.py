@@ -258,3 +258,35 @@ def test_it_reads_labelled_option_lines(
     line: str, expected: OptionTerms | None
 ) -> None:
     assert read_option_line(line) == expected
+
+
+def test_stock_watcher_option_rows_read_their_muted_block() -> None:
+    # The shape of the aggregate's option rows: the Senate page's muted block as HTML.
+    row = {
+        "transaction_date": "01/04/2021",
+        "owner": "Self",
+        "ticker": "MU",
+        "asset_description": 'Micron Technology, Inc. <div class="text-muted">'
+        "<em>Option Type:</em> Call<br> <em>Strike price:</em> $50.00<br> "
+        "<em>Expires:</em> 01/15/2021</div>",
+        "asset_type": "Stock Option",
+        "type": "Purchase",
+        "amount": "$1,001 - $15,000",
+        "comment": "--",
+        "senator": "A Senator",
+        "ptr_link": "https://efdsearch.senate.gov/search/view/ptr/"
+        "a0010f4a-c31a-4824-8b6d-6399b3ccb6f0/",
+    }
+
+    (document,) = parse_senate_stock_watcher(json.dumps([row]).encode())
+    (option,) = document.transactions
+
+    assert (option.option_type, option.option_strike, option.option_expiry) == (
+        "call",
+        50.0,
+        dt.date(2021, 1, 15),
+    )
+    assert (option.option_underlying, option.asset_name) == (
+        "MU",
+        "Micron Technology, Inc.",
+    )

@@ -45,7 +45,7 @@ from ptt.model import (
     StatedPolitician,
     Transaction,
 )
-from ptt.parsing.tickers import is_cusip, normalize_ticker
+from ptt.parsing.tickers import is_cusip, normalize_ticker, parse_option
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def _senate_row(row: dict[str, Any], number: int, latest_year: int) -> Transacti
     amount_min, amount_max = amount_range(amount_text)
     owner_text = (_text_or_none(row.get("owner")) or "").lower()
     type_text = (_text_or_none(row.get("type")) or "").lower()
-    return Transaction(
+    transaction = Transaction(
         row=number,
         transaction_date=_us_date(row.get("transaction_date"), latest_year),
         owner=SENATE_OWNERS.get(owner_text),
@@ -206,6 +206,14 @@ def _senate_row(row: dict[str, Any], number: int, latest_year: int) -> Transacti
         origin=SENATE_ORIGIN,
         raw=dict(row),
     )
+    # Option rows carry the Senate's muted block: Option Type, Strike price, Expires.
+    terms = parse_option(asset_name, details or None, asset_type=transaction.asset_type)
+    if terms is not None:
+        transaction.option_type = terms.option_type
+        transaction.option_strike = terms.strike
+        transaction.option_expiry = terms.expiry
+        transaction.option_underlying = ticker or asset_name
+    return transaction
 
 
 def _senate_document(
