@@ -27,6 +27,7 @@ candidates in ``ticker_resolutions`` for ``ptt tickers review``.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
@@ -34,7 +35,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -94,7 +95,7 @@ _INITIALS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 _ABBREVIATIONS = {"intl": "international", "natl": "national", "mfg": "manufacturing"}
 
 # Asset kinds the resolver never answers for, by the words of the name. A company whose
-# name has such a word (Simon Property Group, Bill Holdings) stays unresolved: a missing
+# name has such a word (Bill Holdings, Cash America) stays unresolved: a missing
 # ticker costs less than a wrong one.
 _NOT_A_LISTED_STOCK = re.compile(
     r"\b(?:funds?|etfs?|etns?|index|portfolio|target\s+(?:retirement|date)|"
@@ -480,7 +481,9 @@ class Resolver:
                 for normalized in name_variants(title):
                     self._by_name.setdefault(normalized, set()).add(cik)
                 self._by_fold.setdefault(fold_name(title), set()).add(cik)
-        self._cache: dict[tuple[str, str | None, str | None, bool], Resolution] = {}
+        self._cache: dict[
+            tuple[str, str | None, str | None, bool, bool], Resolution
+        ] = {}
 
     @classmethod
     def from_db(cls, conn: sqlite3.Connection) -> Resolver:
@@ -494,13 +497,23 @@ class Resolver:
         type_code: str | None = None,
         asset_type: str | None = None,
         cusip: str | None = None,
+        exact_only: bool = False,
     ) -> Resolution:
-        """Return the resolver's decision for one asset name."""
-        key = (name or "", type_code, asset_type, bool(cusip))
+        """Return the resolver's decision for one asset name.
+
+        ``exact_only`` accepts only a name the SEC writes the same way up to case and
+        punctuation: for registers outside the US, where most holdings are private
+        companies whose names may shorten to a US company's ("Apple Ltd").
+        """
+        key = (name or "", type_code, asset_type, bool(cusip), exact_only)
         cached = self._cache.get(key)
         if cached is None:
             cached = self._decide(
-                name or "", type_code=type_code, asset_type=asset_type, cusip=cusip
+                name or "",
+                type_code=type_code,
+                asset_type=asset_type,
+                cusip=cusip,
+                exact_only=exact_only,
             )
             self._cache[key] = cached
         return cached
@@ -512,6 +525,7 @@ class Resolver:
         type_code: str | None,
         asset_type: str | None,
         cusip: str | None,
+        exact_only: bool = False,
     ) -> Resolution:
         text = " ".join(html.unescape(name).split())
         if not text:
@@ -524,6 +538,8 @@ class Resolver:
 
         normalized = normalize_name(text)
         ciks = self._by_name.get(normalized, set()) if len(normalized) >= 2 else set()
+        if exact_only:
+            ciks = self._by_fold.get(fold_name(text), set())
         if not ciks:
             return Resolution(name, "unresolved", reason="no SEC company has this name")
         if len(ciks) > 1:
@@ -676,15 +692,21 @@ class BackfillResult:
 
 _ROWS_SQL = (
     "SELECT d.id, d.asset_name, d.asset_type_code, d.asset_type, d.asset_cusip, "
-    "r.status, r.ticker FROM trading_disclosures d "
+    "r.status, r.ticker, f.source_id FROM trading_disclosures d "
+    "JOIN filings f ON f.id = d.filing_id "
     "LEFT JOIN ticker_resolutions r ON r.disclosure_id = d.id "
-    "{join} WHERE d.asset_ticker IS NULL AND d.id > ? {where} ORDER BY d.id LIMIT ?"
+    "WHERE d.asset_ticker IS NULL AND d.id > ? {where} ORDER BY d.id LIMIT ?"
 )
-_UPSERT_RESOLUTION = (
+# Registers outside the US list mostly private companies: only exact SEC names count.
+EXACT_ONLY_SOURCES = frozenset({"uk-parliament", "eu-parliament"})
+_INSERT_RESOLUTION = (
     "INSERT INTO ticker_resolutions (disclosure_id, status, method, ticker, "
     "confidence, asset_name, normalized_name, cik, sec_title, candidates, reason, "
     "securities_source, securities_fetched_at, decided_at, decided_by) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+)
+# The resolver's rows change only when its decision does, so a rerun writes nothing.
+_UPSERT_RESOLUTION = _INSERT_RESOLUTION + (
     "ON CONFLICT (disclosure_id) DO UPDATE SET status = excluded.status, "
     "method = excluded.method, ticker = excluded.ticker, "
     "confidence = excluded.confidence, asset_name = excluded.asset_name, "
@@ -696,6 +718,12 @@ _UPSERT_RESOLUTION = (
     "WHERE ticker_resolutions.status IS NOT excluded.status "
     "OR ticker_resolutions.ticker IS NOT excluded.ticker "
     "OR ticker_resolutions.candidates IS NOT excluded.candidates"
+)
+_RECORD_MANUAL = _INSERT_RESOLUTION + (
+    "ON CONFLICT (disclosure_id) DO UPDATE SET status = excluded.status, "
+    "method = excluded.method, ticker = excluded.ticker, "
+    "confidence = excluded.confidence, decided_at = excluded.decided_at, "
+    "decided_by = excluded.decided_by"
 )
 
 
@@ -725,15 +753,25 @@ def backfill_tickers(
         securities_fetched_at=version["fetched_at"],
     )
 
-    last_id = 0
-    for batch in _batches(conn, source, limit, batch_size):
-        decisions = [(row, _decision(resolver, row)) for row in batch]
-        _count(result, decisions)
-        if not dry_run:
-            with transaction(conn):
+    sql = _rows_sql(source)
+    last_id, remaining = 0, limit
+    while remaining is None or remaining > 0:
+        take = batch_size if remaining is None else min(batch_size, remaining)
+        params = [last_id, *([source] if source else []), take]
+        # Reading and writing a batch under one write lock: a ticker a collection
+        # stores meanwhile is never overwritten or traced as the resolver's.
+        with contextlib.nullcontext() if dry_run else transaction(conn):
+            rows = conn.execute(sql, params).fetchall()
+            decisions = [(row, _decision(resolver, row)) for row in rows]
+            if rows and not dry_run:
                 _write_batch(conn, decisions, result)
+        if not rows:
+            break
+        _count(result, decisions)
         result.batches += 1
-        last_id = batch[-1][0]
+        last_id = rows[-1][0]
+        if remaining is not None:
+            remaining -= len(rows)
 
     result.duration_seconds = round(time.monotonic() - started, 3)
     logger.info(
@@ -750,27 +788,12 @@ def backfill_tickers(
     return result
 
 
-def _batches(
-    conn: sqlite3.Connection, source: str | None, limit: int | None, size: int
-) -> Iterator[list[sqlite3.Row]]:
-    join = "JOIN filings f ON f.id = d.filing_id" if source else ""
-    where = "AND f.source_id = ?" if source else ""
-    sql = _ROWS_SQL.format(join=join, where=where)
-    last_id, remaining = 0, limit
-    while remaining is None or remaining > 0:
-        take = size if remaining is None else min(size, remaining)
-        params: list[Any] = [last_id, *([source] if source else []), take]
-        rows = conn.execute(sql, params).fetchall()
-        if not rows:
-            return
-        yield rows
-        last_id = rows[-1][0]
-        if remaining is not None:
-            remaining -= len(rows)
+def _rows_sql(source: str | None) -> str:
+    return _ROWS_SQL.format(where="AND f.source_id = ?" if source else "")
 
 
 def _decision(resolver: Resolver, row: sqlite3.Row) -> Resolution:
-    _, name, type_code, asset_type, cusip, status, manual_ticker = row
+    _, name, type_code, asset_type, cusip, status, manual_ticker, source = row
     if status == "manual" and manual_ticker:
         return Resolution(
             name or "",
@@ -780,7 +803,11 @@ def _decision(resolver: Resolver, row: sqlite3.Row) -> Resolution:
             confidence=CONFIDENCE["manual"],
         )
     return resolver.resolve(
-        name, type_code=type_code, asset_type=asset_type, cusip=cusip
+        name,
+        type_code=type_code,
+        asset_type=asset_type,
+        cusip=cusip,
+        exact_only=source in EXACT_ONLY_SOURCES,
     )
 
 
@@ -930,11 +957,7 @@ def set_ticker(
             (ticker, now, disclosure_id),
         )
         conn.execute(
-            _UPSERT_RESOLUTION.split(" ON CONFLICT")[0]
-            + " ON CONFLICT (disclosure_id) DO UPDATE SET status = excluded.status, "
-            "method = excluded.method, ticker = excluded.ticker, "
-            "confidence = excluded.confidence, decided_at = excluded.decided_at, "
-            "decided_by = excluded.decided_by",
+            _RECORD_MANUAL,
             (
                 disclosure_id,
                 "manual",

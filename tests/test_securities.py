@@ -297,6 +297,9 @@ def test_a_refused_refresh_keeps_the_stored_list(
 # --- the backfill ----------------------------------------------------------------------
 
 
+SOURCES = ("us-house", "us-senate", "uk-parliament")
+
+
 def _database(tmp_path: Path, rows: list[dict[str, Any]]) -> sqlite3.Connection:
     """Return a database holding one filing per source with the given rows."""
     conn = db.connect(tmp_path / "ptt.db")
@@ -304,7 +307,7 @@ def _database(tmp_path: Path, rows: list[dict[str, Any]]) -> sqlite3.Connection:
         "INSERT INTO politicians (id, full_name, identity_key) "
         "VALUES (1, 'Jane Doe', 'us|doe|jane')"
     )
-    for number, source in enumerate(("us-house", "us-senate"), start=1):
+    for number, source in enumerate(SOURCES, start=1):
         conn.execute(
             "INSERT INTO data_sources (id, name) VALUES (?, ?)", (source, source)
         )
@@ -314,7 +317,7 @@ def _database(tmp_path: Path, rows: list[dict[str, Any]]) -> sqlite3.Connection:
             (number, source, f"doc-{number}"),
         )
     for row_number, row in enumerate(rows, start=1):
-        filing = 1 if row.get("source", "us-house") == "us-house" else 2
+        filing = SOURCES.index(row.get("source", "us-house")) + 1
         conn.execute(
             "INSERT INTO trading_disclosures (politician_id, filing_id, row_number, "
             "asset_name, asset_ticker, ticker_source, ticker_confidence, "
@@ -395,6 +398,29 @@ def test_the_backfill_is_idempotent(tmp_path: Path) -> None:
     assert [tuple(r) for r in after[1]] == [tuple(r) for r in before[1]]
     assert after[0] == before[0]
     assert (again.rows_examined, again.resolved, again.ambiguous) == (5, 0, 2)
+
+
+def test_registers_outside_the_us_take_only_exact_sec_names(tmp_path: Path) -> None:
+    conn = _database(
+        tmp_path,
+        [
+            {"name": "BP PLC", "type": "Shareholding", "source": "uk-parliament"},
+            {"name": "Apple Ltd", "type": "Shareholding", "source": "uk-parliament"},
+            {"name": "Apple Ltd", "type": "Stock", "source": "us-senate"},
+        ],
+    )
+
+    backfill_tickers(conn)
+
+    rows = conn.execute(
+        "SELECT f.source_id, d.asset_ticker FROM trading_disclosures d "
+        "JOIN filings f ON f.id = d.filing_id ORDER BY d.id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("uk-parliament", "BP"),
+        ("uk-parliament", None),
+        ("us-senate", "AAPL"),
+    ]
 
 
 def test_a_dry_run_counts_and_writes_nothing(tmp_path: Path) -> None:
