@@ -3,9 +3,11 @@
 A ticker is taken only where the document states it: a ticker column, an identifier in
 parentheses after the asset name (``Alphabet Inc. - Class A (GOOGL) [ST]``), or an
 exchange prefix (``NYSE: BRK.B``). An asset-type code in square brackets (``[ST]``) is
-never a ticker, and neither is any bare capitalised word, an owner code (``SP``) or a
-word such as ``(MUNI)``. CUSIPs and ISINs are recognised by their check digits and kept
-apart from tickers. Class shares are stored in one form, the class after a dot
+never a ticker, and neither is any bare capitalised word, an owner code (``SP``), a
+word such as ``(MUNI)`` without an asset-type code after it, or anything in parentheses
+before the code of an account or a holding that has no ticker (``[BK]``, ``[IR]``,
+``[RP]``). CUSIPs and ISINs are recognised by their check digits and kept apart from
+tickers. Class shares are stored in one form, the class after a dot
 (``BRK-B``, ``BRK/B`` and ``brk.b`` all become ``BRK.B``).
 
 Option terms (call or put, strike, expiry, underlying) are read from the House's prose
@@ -34,16 +36,29 @@ _NO_TICKER = {"", "--", "-", "N/A", "NA", "NONE"}
 
 # Capital words that filings put in parentheses and that are never tickers there.
 _NEVER_TICKERS = frozenset(
+    {"ADR", "CORP", "ETF", "ETN", "INC", "LLC", "LLP", "LP", "LTD", "PLC", "REIT"}
+)
+# Words, owner codes (SP, JT, DC) and abbreviations that some filings put in parentheses
+# after an asset. Some are also tickers (CL is Colgate-Palmolive, SE is Sea Limited), so
+# they count as tickers only where an asset-type code follows, as in the House's
+# "(TICKER) [ST]".
+_TICKERS_ONLY_BEFORE_A_CODE = frozenset(
     {
-        "ADR", "ADS", "AG", "CD", "CL", "CO", "CORP", "DBA", "DRIP", "ESOP", "ETF",
-        "ETN", "FKA", "HSA", "INC", "IRA", "LLC", "LLP", "LP", "LTD", "MLP", "MUNI",
-        "NEW", "NV", "NYSE", "OLD", "OTC", "PLC", "PUBL", "REIT", "ROTH", "SA", "SE",
-        "SEP", "UGMA", "UK", "US", "USA", "USD", "UTMA",
+        "ADS", "AG", "CD", "CL", "CO", "DBA", "DC", "DRIP", "ESOP", "FKA", "HSA", "IRA",
+        "JT", "MLP", "MUNI", "NEW", "NV", "NYSE", "OLD", "OTC", "PUBL", "ROTH", "SA",
+        "SE", "SEP", "SP", "UGMA", "UK", "US", "USA", "USD", "UTMA",
     }
 )  # fmt: skip
-# House owner codes: some filings repeat them in parentheses after the asset. A real
-# ticker spelled like one is only believed when an asset-type code follows it.
-_OWNER_CODES = frozenset({"SP", "JT", "DC"})
+# House asset-type codes of accounts and holdings that no exchange lists: brokerage and
+# bank accounts, retirement and 529 accounts, pensions, annuities, insurance, trusts,
+# real property, farms, private businesses, debts, collectibles, blind trusts.
+_CODES_WITHOUT_TICKERS = frozenset(
+    {
+        "4K", "5C", "5F", "5P", "BA", "BK", "CO", "DB", "DO", "DS", "EQ", "FA", "FN",
+        "IC", "IH", "IP", "IR", "MA", "OI", "OL", "PE", "PS", "RP", "TR", "VA", "VI",
+        "WU",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,7 @@ def is_isin(text: str) -> bool:
     return (10 - total % 10) % 10 == int(text[-1])
 
 
-def _stated_in_parentheses(inner: str, has_type_code: bool) -> str | None:
+def _stated_in_parentheses(inner: str, type_code: str | None) -> str | None:
     """Return the ticker a parenthesised word states, or None."""
     # Tickers are written in capitals; "(Family)", "(publ)" and "(Exchanged)" are words.
     if not inner.isupper() or " " in inner:
@@ -123,7 +138,9 @@ def _stated_in_parentheses(inner: str, has_type_code: bool) -> str | None:
     ticker = normalize_ticker(inner)
     if ticker is None or ticker in _NEVER_TICKERS:
         return None
-    if ticker in _OWNER_CODES and not has_type_code:
+    if type_code in _CODES_WITHOUT_TICKERS:
+        return None
+    if ticker in _TICKERS_ONLY_BEFORE_A_CODE and type_code is None:
         return None
     return ticker
 
@@ -146,9 +163,9 @@ def split_asset(text: str) -> AssetParts:
         elif is_isin(inner.upper()):
             isin = inner.upper()
         else:
-            ticker = _stated_in_parentheses(
-                inner, type_code is not None
-            ) or ticker_after_exchange(inner)
+            ticker = _stated_in_parentheses(inner, type_code) or ticker_after_exchange(
+                inner
+            )
         if cusip or isin or ticker:
             rest = rest[: match.start()]
 
