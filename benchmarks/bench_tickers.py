@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from ptt import db  # noqa: E402
 from ptt.parsing.california import parse_form700_csv  # noqa: E402
+from ptt.parsing.house import parse_house_ptr  # noqa: E402
 from ptt.parsing.senate import parse_senate_ptr  # noqa: E402
 from ptt.parsing.stock_watcher import parse_senate_stock_watcher  # noqa: E402
-from ptt.parsing.tickers import split_asset  # noqa: E402
 from ptt.securities import (  # noqa: E402
     Resolver,
     backfill_tickers,
@@ -69,34 +69,12 @@ def fixture_names() -> list[Row]:
         names += [
             (t.asset_name or "", None, t.asset_type) for t in document.transactions
         ]
-    names += [_house(text) for text in HOUSE_ASSETS]
+    for path in sorted((FIXTURES / "us_house" / "ptr-pdfs").glob("2*.pdf")):
+        document = parse_house_ptr(path.read_bytes(), doc_id=path.stem)
+        names += [
+            (t.asset_name or "", t.asset_type_code, None) for t in document.transactions
+        ]
     return names
-
-
-# Asset texts of the House PTR PDFs in the fixtures (their rows, lines joined).
-HOUSE_ASSETS = [
-    "Alliance Bernstein Holding L.P. Units [OL]",
-    "Alphabet Inc. - Class A (GOOGL) [ST]",
-    "Netflix, Inc. (NFLX) [ST]",
-    "PayPal Holdings, Inc. (PYPL) [ST]",
-    "REOF XX, LLC [AB]",
-    "Roblox Corporation Class A (RBLX) [ST]",
-    "Salesforce, Inc. (CRM) [OP]",
-    "Tesla, Inc. (TSLA) [ST]",
-    "Walt Disney Company (DIS) [ST]",
-    "Rollins, Inc. Common Stock (ROL) [ST]",
-    "US TREASU NOTE 4.375% DUE 12/15/26 (91282CJP7) [GS]",
-    "US TREASURY BILL DUE 03/20/25 (912797KJ5) [GS]",
-    "US TREASURY NOTE 4.25% DUE 12/31/25 (91282CJS1) [GS]",
-    "Planet Labs PBC Class A Common Stock (PL) [ST]",
-    "GSK plc American Depositary Shares (GSK) [ST]",
-]
-
-
-def _house(text: str) -> Row:
-    # The backfill sees rows without a ticker, so the stated one is dropped here.
-    parts = split_asset(text)
-    return parts.name, parts.type_code, None
 
 
 def measure_resolver(show_misses: bool) -> None:

@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from ptt.parsing.california import parse_form700_csv
+from ptt.parsing.house import parse_house_ptr
 from ptt.parsing.senate import parse_senate_ptr
 from ptt.parsing.stock_watcher import parse_senate_stock_watcher
 from ptt.parsing.tickers import (
@@ -295,4 +296,19 @@ def test_stock_watcher_option_rows_read_their_muted_block() -> None:
     assert (option.option_underlying, option.asset_name) == (
         "MU",
         "Micron Technology, Inc.",
+    )
+
+
+def test_house_option_rows_carry_their_terms(fixtures: Path) -> None:
+    path = fixtures / "us_house" / "ptr-pdfs" / "20022260.pdf"
+    document = parse_house_ptr(path.read_bytes(), doc_id="20022260")
+    options = [t for t in document.transactions if t.option_type]
+
+    assert [
+        (t.asset_ticker, t.option_type, t.option_strike, t.option_expiry)
+        for t in options
+    ] == [("CRM", "call", 210.0, dt.date(2023, 1, 20))]
+    assert options[0].option_underlying == "CRM"
+    assert all(
+        t.option_strike is None for t in document.transactions if t not in options
     )

@@ -71,3 +71,8 @@ app.command("actions")(actions.actions_command)
 app.add_typer(tickers_cli.app, name="tickers")
 app.add_typer(securities_cli.app, name="securities")
 app.command("backfill-tickers")(securities_cli.backfill_command)
+
+# ptt parse (house-parser)
+from ptt.cli import parse as _parse  # noqa: E402
+
+app.command("parse")(_parse.parse_command)
