@@ -429,3 +429,20 @@ def test_us_states_collects_california_and_every_added_source(
     group = next(s for s in json.loads(listing.stdout) if s["id"] == "us-states")
     assert (group["kind"], group["gives"], group["rows"]) == ("group", "holdings", 600)
     assert group["members"] == f"california, {NAME}"
+
+
+def test_sources_writes_csv_with_a_header_when_not_on_a_terminal(
+    tmp_path: Path,
+) -> None:
+    done = run_ptt(tmp_path, "sources", **ENV)
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == (
+        "id,kind,gives,active,last_pull_at,last_status,rows,filings,last_error,url,"
+        "members"
+    )
+    assert lines[1] == (
+        "us-house,collected,trades,yes,,,0,0,,https://disclosures-clerk.house.gov,"
+    )
+    assert lines[-1] == "us-states,group,holdings,,,,0,0,,,california"
