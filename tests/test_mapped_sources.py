@@ -9,6 +9,8 @@ naming its columns, against a file that lacks them.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 
 from ptt import db
-from ptt.collect import CollectOptions, run_collection
+from ptt.collect import CollectOptions, reparse_documents, run_collection
 from ptt.config import Settings, load_settings
 from ptt.errors import UsageError
 from ptt.sources import expand_sources, get_source, known_sources
@@ -446,3 +448,35 @@ def test_sources_writes_csv_with_a_header_when_not_on_a_terminal(
         "us-house,collected,trades,yes,,,0,0,,https://disclosures-clerk.house.gov,"
     )
     assert lines[-1] == "us-states,group,holdings,,,,0,0,,,california"
+
+
+def test_filers_sharing_a_document_id_stay_apart_by_filer(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    server: FixtureServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A mapping that takes the filing year for the document id: every legislator of a
+    # year shares it, as a state file with a coarse id column would.
+    spec = json.loads(MAPPING.read_text())
+    spec["columns"]["document_id"] = "filingYear"
+    del spec["document_id_pattern"]
+    add_mapped_source(
+        conn, "by-year", url=server.url(CSV_PATH), mapping_text=json.dumps(spec)
+    )
+
+    [metrics] = run_collection(conn, settings, ["by-year"], CollectOptions()).sources
+    outcomes = reparse_documents(conn, settings, source="by-year")
+
+    rows = list(csv.DictReader(io.StringIO(server.files[CSV_PATH].read_text())))
+    statements = list(dict.fromkeys((r["filingYear"], r["filer"]) for r in rows))
+    years: set[str] = set()
+    expected = set()
+    for year, filer in statements:
+        expected.add(f"{year}/{filer}" if year in years else year)
+        years.add(year)
+    assert (metrics.filings_seen, metrics.records_new) == (len(statements), 300)
+    assert {r[0] for r in conn.execute("SELECT doc_id FROM filings")} == expected
+    assert "lists more than one filer" in caplog.text
+    assert {o.new_status for o in outcomes} == {"parsed"}
+    assert not any(o.changed for o in outcomes)

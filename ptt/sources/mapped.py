@@ -79,7 +79,8 @@ class MappedSource:
         except ParseError as exc:
             return self._failed(doc_id, exc.message)
         for document in documents:
-            if document.doc_id == doc_id:
+            if doc_id in (document.doc_id, _filer_id(document)):
+                document.doc_id = doc_id
                 return document
         return self._failed(
             doc_id, f"the archived file does not hold document {doc_id}"
@@ -100,7 +101,20 @@ class MappedSource:
         readable = [d for d in documents if d.parse_status == "parsed"]
         unreadable = [d for d in documents if d.parse_status != "parsed"]
         bundle = []
+        seen: set[str] = set()
         for parsed in readable:
+            if parsed.doc_id in seen:
+                # Rows of two filers under one document id stay apart, by filer.
+                logger.warning(
+                    "%s: document %s lists more than one filer; the rows of %s are "
+                    "stored as document %s",
+                    self.id,
+                    parsed.doc_id,
+                    parsed.politician.full_name if parsed.politician else "nobody",
+                    _filer_id(parsed),
+                )
+                parsed.doc_id = _filer_id(parsed)
+            seen.add(parsed.doc_id)
             data_of_document = self._file(parsed, header)
             stem = _UNSAFE.sub("-", parsed.doc_id).strip("-")[:80] or "unnamed"
             name = archive_name(f"documents/{stem}", data_of_document, self.extension)
@@ -159,6 +173,12 @@ class MappedSource:
             reader=lambda data: self.read_document(data, doc_id),
             filing_type=filing["filing_type"],
         )
+
+
+def _filer_id(parsed: ParsedDocument) -> str:
+    """Return the document id that keeps one filer's rows apart from another's."""
+    name = parsed.politician.full_name if parsed.politician else ""
+    return f"{parsed.doc_id}/{name}"
 
 
 def _header(data: bytes) -> list[str]:
