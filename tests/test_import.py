@@ -339,3 +339,20 @@ def test_a_collected_row_read_away_gives_its_duplicate_back_its_place(
     assert [r["status"] for r in imported[:-1]] == ["duplicate"] * (len(imported) - 1)
     assert (imported[-1]["status"], imported[-1]["duplicate_of_id"]) == ("active", None)
     assert db.integrity_check(conn) == []
+
+
+def test_a_csv_whose_document_id_is_shared_keeps_every_filers_rows(
+    conn: sqlite3.Connection, settings: Settings, fixtures: Path
+) -> None:
+    spec = json.loads((ROOT / "tests/data/california-mapping.json").read_text())
+    spec["source"] = "calmatters-by-year"
+    spec["columns"]["document_id"] = "filingYear"
+    del spec["document_id_pattern"]
+
+    result = import_dataset(
+        conn, settings, fixtures / CALIFORNIA, "csv", mapping_text=json.dumps(spec)
+    )
+
+    # Steven Bradford filed two forms for 2021: by year they are one document.
+    assert (result.documents, result.new) == (31, 300)
+    assert conn.execute("SELECT COUNT(*) FROM trading_disclosures").fetchone()[0] == 300

@@ -101,20 +101,7 @@ class MappedSource:
         readable = [d for d in documents if d.parse_status == "parsed"]
         unreadable = [d for d in documents if d.parse_status != "parsed"]
         bundle = []
-        seen: set[str] = set()
         for parsed in readable:
-            if parsed.doc_id in seen:
-                # Rows of two filers under one document id stay apart, by filer.
-                logger.warning(
-                    "%s: document %s lists more than one filer; the rows of %s are "
-                    "stored as document %s",
-                    self.id,
-                    parsed.doc_id,
-                    parsed.politician.full_name if parsed.politician else "nobody",
-                    _filer_id(parsed),
-                )
-                parsed.doc_id = _filer_id(parsed)
-            seen.add(parsed.doc_id)
             data_of_document = self._file(parsed, header)
             stem = _UNSAFE.sub("-", parsed.doc_id).strip("-")[:80] or "unnamed"
             name = archive_name(f"documents/{stem}", data_of_document, self.extension)
@@ -176,7 +163,7 @@ class MappedSource:
 
 
 def _filer_id(parsed: ParsedDocument) -> str:
-    """Return the document id that keeps one filer's rows apart from another's."""
+    """Return the id ``parse_mapped_csv`` gives a second filer under one document id."""
     name = parsed.politician.full_name if parsed.politician else ""
     return f"{parsed.doc_id}/{name}"
 
