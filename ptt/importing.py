@@ -183,6 +183,11 @@ def import_dataset(
         action.fail(exc.message)
         _record_pull(conn, dataset, None, exc.message)
         raise
+    except KeyboardInterrupt:
+        # The reports stored so far stay; importing again finishes the file.
+        action.fail("interrupted before the import ended")
+        _record_pull(conn, dataset, None, "interrupted before the import ended")
+        raise
 
     result.duration_seconds = time.monotonic() - started
     _record_pull(conn, dataset, result, None)

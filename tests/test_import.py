@@ -356,3 +356,36 @@ def test_a_csv_whose_document_id_is_shared_keeps_every_filers_rows(
     # Steven Bradford filed two forms for 2021: by year they are one document.
     assert (result.documents, result.new) == (31, 300)
     assert conn.execute("SELECT COUNT(*) FROM trading_disclosures").fetchone()[0] == 300
+
+
+def test_an_interrupted_import_keeps_the_reports_stored_and_the_next_finishes(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ptt.importing
+
+    real = ptt.importing.mark_duplicates
+    calls = {"n": 0}
+
+    def interrupt_at_the_tenth_report(conn: sqlite3.Connection, filing_id: int) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise KeyboardInterrupt
+        return real(conn, filing_id)
+
+    monkeypatch.setattr(ptt.importing, "mark_duplicates", interrupt_at_the_tenth_report)
+    with pytest.raises(KeyboardInterrupt):
+        import_dataset(conn, settings, fixtures / AGGREGATE, "senate-stock-watcher")
+    monkeypatch.setattr(ptt.importing, "mark_duplicates", real)
+
+    # The tenth report's transaction was rolled back; nine are stored.
+    assert conn.execute("SELECT COUNT(*) FROM filings").fetchone()[0] == 9
+    action = conn.execute("SELECT status, error_message FROM action_logs").fetchone()
+    assert tuple(action) == ("failed", "interrupted before the import ended")
+    result = import_dataset(
+        conn, settings, fixtures / AGGREGATE, "senate-stock-watcher"
+    )
+    assert result.new + result.already_imported == 296
+    assert conn.execute("SELECT COUNT(*) FROM trading_disclosures").fetchone()[0] == 296
