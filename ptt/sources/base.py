@@ -30,6 +30,7 @@ file with :meth:`CollectRun.fetch_index` and stores each parsed document with
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
 import time
@@ -72,7 +73,7 @@ class Document:
     politician: StatedPolitician | None = None
     index_entry: dict[str, Any] | None = None
     filing_type: str | None = None
-    filing_date: Any = None
+    filing_date: dt.date | None = None
     is_amendment: bool = False
     check: Check | None = None
 
