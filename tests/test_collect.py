@@ -615,3 +615,17 @@ def test_a_document_whose_archived_copy_was_deleted_is_fetched_again(
     )
     assert again.records_processed == 4
     assert server.count(ALLEN_PDF) == 2
+
+
+def test_when_no_index_can_be_read_earlier_failures_are_not_retried(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer
+) -> None:
+    server.override(ALLEN_PDF, status=404, times=1)
+    collect(conn, settings, ["us-house"])
+    server.override("/public_disc/financial-pdfs/2023FD.zip", status=404)
+    server.override("/public_disc/financial-pdfs/2025FD.zip", status=404)
+
+    metrics = only(collect(conn, settings, ["us-house"]))
+
+    assert metrics.status == "failed"
+    assert server.count(ALLEN_PDF) == 1
