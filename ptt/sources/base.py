@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Reader = Callable[[bytes], ParsedDocument]
+# Documents in a row with no answer at all (at least) before a run stops fetching.
+UNANSWERED_IN_A_ROW = 8
 # Returns why a fetched body is not the document (it is then not archived, and the
 # document is tried again next run), or None; raises BlockedError to end the run.
 Check = Callable[["httpx.Response"], str | None]
@@ -299,11 +301,27 @@ class CollectRun:
         unfetched: list[str] = []
         saving: dict[Future[ArchivedDocument], tuple[Document, bytes]] = {}
         workers = max(1, getattr(self.http, "concurrency", 1))
+        # This many documents in a row without any answer means the site went away:
+        # the rest are left for the next run rather than each waiting out its retries.
+        give_up = max(UNANSWERED_IN_A_ROW, 2 * workers)
+        unanswered = 0
         with ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive") as savers:
             for document, outcome in self.http.fetch_many(documents, lambda d: d.url):
+                unanswered = (
+                    unanswered + 1
+                    if isinstance(outcome, FetchError) and outcome.status is None
+                    else 0
+                )
                 data = self._accepted(document, outcome)
                 if data is None:
                     unfetched.append(document.doc_id)
+                    if unanswered >= give_up:
+                        assert isinstance(outcome, FetchError)
+                        raise FetchError(
+                            f"{unanswered} documents in a row got no answer, the last "
+                            f"{outcome.message}; the rest are left for the next run",
+                            url=outcome.url,
+                        )
                     continue
                 future = savers.submit(
                     self.archive.save, self.source_id, document.archive_name, data
