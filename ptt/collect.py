@@ -479,7 +479,6 @@ def reparse_documents(
         source_id = str(filing["source_id"])
         if source_id not in sources:
             sources[source_id] = get_source(source_id)
-        document = sources[source_id].document_for(filing, settings)
         outcome = ReparseOutcome(
             source=source_id,
             doc_id=str(filing["doc_id"]),
@@ -487,6 +486,15 @@ def reparse_documents(
             new_status=str(filing["parse_status"]),
         )
         outcomes.append(outcome)
+        try:
+            document = sources[source_id].document_for(filing, settings)
+        except NotImplementedError:
+            outcome.error = (
+                f"{source_id} reads its documents from one file; collect it again "
+                "to read them anew"
+            )
+            bar.advance(1, outcome.doc_id)
+            continue
         name = str(filing["archive_path"]).split("/", 1)[1]
         try:
             data = archive.read(source_id, name)

@@ -39,8 +39,8 @@ CREATE INDEX IF NOT EXISTS idx_ticker_resolutions_status
     ON ticker_resolutions (status, disclosure_id);
 """
 
-# Collection: the document an amendment names, and an index to find the amendments of
-# a politician.
+# Collection: the document an amendment names, and an index to find the amendments of a
+# politician.
 MIGRATIONS[2] += """
 ALTER TABLE filings ADD COLUMN amends_doc_id TEXT;
 
