@@ -36,6 +36,11 @@ SOURCE = "eu-parliament"
 FULL_LIST_PATH = "/meps/en/full-list/xml"
 OUTGOING_PATH = "/meps/en/incoming-outgoing/outgoing/xml"
 DECLARATIONS_PATH = "/data/meps/doi-pretty.json"
+# The lists, outgoing first: a sitting MEP's record wins over an outgoing one.
+LISTS = (
+    (OUTGOING_PATH, "meps/outgoing.xml", "the outgoing MEP list"),
+    (FULL_LIST_PATH, "meps/full-list.xml", "the MEP list"),
+)
 _PDF_NAME = re.compile(r"/([^/?#]+)\.pdf(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -52,10 +57,7 @@ class EuParliamentSource(BaseSource):
         """Read both MEP lists, then store each declaration Integrity Watch publishes."""
         base = run.base_url()
         meps: dict[str, StatedPolitician] = {}
-        for path, name, what in (
-            (OUTGOING_PATH, "meps/outgoing.xml", "the outgoing MEP list"),
-            (FULL_LIST_PATH, "meps/full-list.xml", "the MEP list"),
-        ):
+        for path, name, what in LISTS:
             for mep in mep_list(run, base + path, name, what):
                 meps[mep.external_ids["ep_id"]] = mep
         listed_politicians(run, list(meps.values()))
@@ -77,13 +79,43 @@ class EuParliamentSource(BaseSource):
 
     def document_for(self, filing: sqlite3.Row, settings: Settings) -> Document:
         """Return the declaration of a stored filing, to read its archived JSON again."""
+        entry = json.loads(filing["index_entry"] or "{}")
+        mep = self._archived_meps(settings).get(str(entry.get("mep_id")))
         return Document(
             source=SOURCE,
             doc_id=str(filing["doc_id"]),
             url=str(filing["url"]),
             archive_name=str(filing["archive_path"] or "").split("/", 1)[-1],
-            reader=_reader(None),
+            reader=_reader(mep),
+            politician=mep,
         )
+
+    def _archived_meps(self, settings: Settings) -> dict[str, StatedPolitician]:
+        """Return the MEPs of the lists kept in the archive, read once per source."""
+        from ptt.archive import Archive
+        from ptt.errors import StoreError
+        from ptt.parsing.eu_parliament import parse_mep_list
+
+        cached: dict[str, StatedPolitician] | None = getattr(self, "_meps", None)
+        if cached is not None:
+            return cached
+
+        archive = Archive(settings.documents_dir)
+        meps: dict[str, StatedPolitician] = {}
+        for _, name, what in LISTS:
+            try:
+                listed = parse_mep_list(archive.read(SOURCE, name))
+            except (ParseError, StoreError) as exc:
+                logger.warning(
+                    "The archived %s cannot be read (%s); declarations are read "
+                    "again without its names.",
+                    what,
+                    exc.message,
+                )
+                continue
+            meps.update({mep.external_ids["ep_id"]: mep for mep in listed})
+        self._meps = meps
+        return meps
 
 
 def mep_list(run: CollectRun, url: str, name: str, what: str) -> list[StatedPolitician]:
