@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
+
+import pytest
 
 from ptt.db import connect
 from ptt.model import StatedPolitician
@@ -91,9 +94,16 @@ def test_it_stores_each_declaration_under_its_official_pdf_with_the_mep_named(
 
 
 def test_a_declaration_of_an_mep_no_list_names_keeps_the_ep_id_and_no_name(
-    tmp_path: Path, fixture_server: FixtureServer
+    tmp_path: Path, fixture_server: FixtureServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+    with caplog.at_level(logging.WARNING, logger="ptt"):
+        more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "21 of 60 declarations are by MEPs neither list names; they are kept under "
+        "the EP id only, until a list names them."
+    ]
 
     conn = more_sources.database(tmp_path)
     mep = conn.execute(

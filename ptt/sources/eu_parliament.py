@@ -75,6 +75,14 @@ class EuParliamentSource(BaseSource):
                 )
                 continue
             bundle.append((document, declaration_bytes(declaration)))
+        unnamed = sum(1 for document, _ in bundle if document.politician is None)
+        if unnamed:
+            logger.warning(
+                "%d of %d declarations are by MEPs neither list names; they are kept "
+                "under the EP id only, until a list names them.",
+                unnamed,
+                len(bundle),
+            )
         process_bundled(run, bundle)
 
     def document_for(self, filing: sqlite3.Row, settings: Settings) -> Document:
@@ -176,7 +184,9 @@ def _reader(mep: StatedPolitician | None) -> Any:
         from ptt.parsing.eu_parliament import parse_integritywatch
 
         try:
-            documents = parse_integritywatch(data, [mep] if mep else ())
+            documents = parse_integritywatch(
+                data, [mep] if mep else (), warn_unnamed=False
+            )
         except ParseError as exc:
             return ParsedDocument(
                 source=SOURCE, doc_id="", parse_status="failed", parse_error=exc.message
