@@ -92,12 +92,13 @@ CREATE TABLE IF NOT EXISTS filings (
     transaction_count INTEGER,
     is_amendment      INTEGER NOT NULL DEFAULT 0,
     amends_filing_id  INTEGER REFERENCES filings(id),
-    amends_doc_id     TEXT,                    -- the document an amendment names (v2)
     page_image_urls   TEXT,                    -- JSON list, for scans that need OCR
     index_entry       TEXT,                    -- JSON of the index or search row
     origin            TEXT,                    -- a dataset that supplied the document
     created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- Version 2, last so that a migrated table has the same shape as a new one.
+    amends_doc_id     TEXT,                    -- the document an amendment names
     UNIQUE (source_id, doc_id)
 );
 CREATE INDEX IF NOT EXISTS idx_filings_politician ON filings (politician_id);

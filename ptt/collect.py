@@ -18,6 +18,7 @@ import json
 import logging
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from ptt.errors import PttError
 from ptt.output import Progress
 
 if TYPE_CHECKING:
+    from ptt.archive import Archive
     from ptt.http import HttpClient
 
 logger = logging.getLogger(__name__)
@@ -180,7 +182,7 @@ class _NoProgress:
 def run_collection(
     conn: sqlite3.Connection,
     settings: Settings,
-    source_ids: list[str] | tuple[str, ...],
+    source_ids: Sequence[str],
     options: CollectOptions,
     *,
     action_source: ActionSource = "cli",
@@ -227,7 +229,7 @@ def _run_source(
     options: CollectOptions,
     *,
     client: HttpClient,
-    archive: Any,
+    archive: Archive,
     progress: Progress,
     action_source: ActionSource,
     job_id: int | None,

@@ -18,12 +18,15 @@ import json
 import logging
 import sqlite3
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ptt import clock
 from ptt.db import transaction
 from ptt.model import ParsedDocument, StatedPolitician, Transaction, to_jsonable
 from ptt.names import alias_keys, external_ids, fold, identity_key
+
+if TYPE_CHECKING:
+    from ptt.archive import ArchivedDocument
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +284,7 @@ def store_document(
     *,
     source_id: str,
     url: str | None,
-    archived: Any | None,
+    archived: ArchivedDocument | None,
     index_entry: dict[str, Any] | None = None,
     politician: StatedPolitician | None = None,
 ) -> StoreResult:
@@ -364,7 +367,7 @@ def _filing_values(
     error: str | None,
     politician_id: int | None,
     url: str | None,
-    archived: Any | None,
+    archived: ArchivedDocument | None,
     index_entry: dict[str, Any] | None,
 ) -> dict[str, Any]:
     year = (index_entry or {}).get("year")

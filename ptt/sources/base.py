@@ -12,6 +12,7 @@ document with its reason without stopping. A new source is one module::
         id = "example"
         name = "Example register"
         url = "https://example.org"
+        gives = "trades"                  # or "holdings"
         base_url_key = "example"          # a key of Settings.base_urls
 
         def collect(self, run: CollectRun) -> None:
@@ -21,7 +22,10 @@ document with its reason without stopping. A new source is one module::
         def document_for(self, filing, settings) -> Document:
             ...  # the same Document, rebuilt from the stored filing (for reparse)
 
-and one line in ``ptt.sources.SOURCES``.
+and one line in ``ptt.sources.SOURCES`` (or ``register_source``). A source whose one
+file holds many documents (an API page of interests, a CSV of statements) fetches that
+file with :meth:`CollectRun.fetch_index` and stores each parsed document with
+:meth:`CollectRun.store_parsed`, passing the file's :meth:`CollectRun.archived` copy.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -43,6 +48,7 @@ if TYPE_CHECKING:
 
     from ptt.archive import Archive, ArchivedDocument
     from ptt.http import HttpClient
+    from ptt.store import StoreResult
 
 logger = logging.getLogger(__name__)
 
@@ -259,10 +265,7 @@ class CollectRun:
         for document, archived in from_archive:
             data = self.archive.read(self.source_id, document.archive_name)
             self._store(document, document.read_bytes(data), archived)
-        unfetched: list[str] = []
-        for document, outcome in self.http.fetch_many(to_fetch, lambda d: d.url):
-            if not self._fetched(document, outcome):
-                unfetched.append(document.doc_id)
+        unfetched = self._fetch_all(to_fetch)
         if unfetched:
             logger.warning(
                 "%s: %d document(s) could not be fetched and are recorded as failed "
@@ -272,6 +275,49 @@ class CollectRun:
                 ", ".join(unfetched[:5]),
                 ", ..." if len(unfetched) > 5 else "",
             )
+
+    def _fetch_all(self, documents: list[Document]) -> list[str]:
+        """Fetch, archive, read and store documents; return the ids that did not come.
+
+        Downloads run on the client's threads and archive writes (each fsynced) on as
+        many more, while this thread reads and stores each document as its copy is
+        safely on disk; a document is stored only once it is archived.
+        """
+        unfetched: list[str] = []
+        saving: dict[Future[ArchivedDocument], tuple[Document, bytes]] = {}
+        workers = max(1, getattr(self.http, "concurrency", 1))
+        with ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive") as savers:
+            for document, outcome in self.http.fetch_many(documents, lambda d: d.url):
+                data = self._accepted(document, outcome)
+                if data is None:
+                    unfetched.append(document.doc_id)
+                    continue
+                future = savers.submit(
+                    self.archive.save, self.source_id, document.archive_name, data
+                )
+                saving[future] = (document, data)
+                self._store_archived(saving, block=False)
+            self._store_archived(saving, block=True)
+        return unfetched
+
+    def _store_archived(
+        self,
+        saving: dict[Future[ArchivedDocument], tuple[Document, bytes]],
+        *,
+        block: bool,
+    ) -> None:
+        """Read and store the documents whose archive copy is written."""
+        while saving:
+            done, _ = wait(
+                saving, timeout=None if block else 0, return_when=FIRST_COMPLETED
+            )
+            if not done:
+                return
+            for future in done:
+                document, data = saving.pop(future)
+                archived = future.result()
+                self.metrics.documents_fetched += 1
+                self._store(document, document.read_bytes(data), archived)
 
     def _plan(
         self,
@@ -296,10 +342,10 @@ class CollectRun:
             len(from_archive),
         )
 
-    def _fetched(
+    def _accepted(
         self, document: Document, outcome: httpx.Response | FetchError
-    ) -> bool:
-        """Archive, read and store one fetched document; return whether it came."""
+    ) -> bytes | None:
+        """Return the fetched document's bytes, or record why it did not come."""
         if isinstance(outcome, BlockedError):
             raise BlockedError(
                 f"fetching {document.url} was refused: {outcome.message}",
@@ -307,21 +353,15 @@ class CollectRun:
             )
         if isinstance(outcome, FetchError):
             self._fetch_failed(document, f"could not fetch it: {outcome.message}")
-            return False
+            return None
 
         reason = document.check(outcome) if document.check else None
         if reason is None and not outcome.content:
             reason = "the source answered an empty body"
         if reason is not None:
             self._fetch_failed(document, f"{document.url}: {reason}")
-            return False
-
-        archived = self.archive.save(
-            self.source_id, document.archive_name, outcome.content
-        )
-        self.metrics.documents_fetched += 1
-        self._store(document, document.read_bytes(outcome.content), archived)
-        return True
+            return None
+        return outcome.content
 
     def _fetch_failed(self, document: Document, reason: str) -> None:
         logger.info("%s %s failed: %s", self.source_id, document.doc_id, reason)
@@ -333,18 +373,49 @@ class CollectRun:
         parsed: ParsedDocument,
         archived: ArchivedDocument | None,
     ) -> None:
-        from ptt.store import store_document
-
-        result = store_document(
-            self.conn,
+        self.store_parsed(
             parsed,
-            source_id=self.source_id,
             url=document.url,
             archived=archived,
             index_entry=document.index_entry,
             politician=document.politician,
+            label=document.label,
+            listed=False,
+        )
+
+    def store_parsed(
+        self,
+        parsed: ParsedDocument,
+        *,
+        url: str | None,
+        archived: ArchivedDocument | None,
+        index_entry: dict[str, Any] | None = None,
+        politician: StatedPolitician | None = None,
+        label: str | None = None,
+        listed: bool = True,
+    ) -> StoreResult:
+        """Store one parsed document and count it.
+
+        For sources whose one fetched file holds many documents (a register's API
+        page, a CSV of statements): ``archived`` is that file's archive copy (see
+        :meth:`archived`), and each document is stored and counted as a filing seen.
+        """
+        from ptt.store import store_document
+
+        if self.dry_run:
+            raise RuntimeError("a dry run stores nothing")
+        result = store_document(
+            self.conn,
+            parsed,
+            source_id=self.source_id,
+            url=url,
+            archived=archived,
+            index_entry=index_entry,
+            politician=politician,
         )
         metrics = self.metrics
+        if listed:
+            metrics.filings_seen += 1
         metrics.records_found += len(parsed.transactions)
         metrics.records_processed += result.new + result.updated + result.unchanged
         metrics.records_new += result.new
@@ -353,16 +424,12 @@ class CollectRun:
             metrics.records_failed += 1
         elif result.status == "needs_ocr":
             metrics.documents_needing_ocr += 1
-        self.progress.advance(1, document.label)
+        self.progress.advance(1, label or parsed.doc_id)
+        return result
 
-    def store_read(
-        self,
-        document: Document,
-        parsed: ParsedDocument,
-        archived: ArchivedDocument | None,
-    ) -> None:
-        """Store a document the source read from bytes it already had, counting it."""
-        self._store(document, parsed, archived)
+    def archived(self, name: str) -> ArchivedDocument | None:
+        """Return the archive copy of one of this source's files, if it is there."""
+        return self.archive.has(self.source_id, name)
 
 
 def listed_politicians(

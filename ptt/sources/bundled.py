@@ -8,6 +8,10 @@ header), named by its content's sha256, so that a corrected document is a new fi
 beside the old one and every stored row still points at the exact bytes it was read
 from. A document whose bytes match the stored filing's sha256 is not read again: a
 second run over an unchanged source changes nothing.
+
+Each document is stored with :meth:`CollectRun.store_parsed`, passing its own archived
+copy rather than the whole download's, so that its filing's sha256 is that of the bytes
+its rows were read from.
 """
 
 from __future__ import annotations
@@ -68,7 +72,16 @@ def process_bundled(run: CollectRun, bundle: Sequence[tuple[Document, bytes]]) -
         if archived is None or archived.sha256 != sha256_of(data):
             archived = run.archive.save(run.source_id, document.archive_name, data)
         run.metrics.documents_fetched += 1
-        run.store_read(document, document.read_bytes(data), archived)
+        run.store_parsed(
+            document.read_bytes(data),
+            url=document.url,
+            archived=archived,
+            index_entry=document.index_entry,
+            politician=document.politician,
+            label=document.label,
+            # Every listed document was counted as seen above, changed or not.
+            listed=False,
+        )
 
 
 def _planned(run: CollectRun, document: Document) -> PlannedFetch:

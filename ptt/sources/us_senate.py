@@ -310,8 +310,9 @@ def search_reports(
 def check_report_page(response: httpx.Response) -> str | None:
     """Return why a report page is not the report; end the run if the session is gone."""
     if _is_agreement(response):
+        asked = response.history[0].url if response.history else response.url
         raise BlockedError(
-            f"the report page {response.url} answered with the agreement page; the "
+            f"the report page {asked} answered with the agreement page; the "
             "session expired or was not accepted"
         )
     if not response.content.strip():
