@@ -205,3 +205,19 @@ def test_declarations_that_are_not_a_list_fail_the_run(
     (metrics,) = result.sources
     assert metrics.status == "failed"
     assert metrics.error is not None and "not a JSON list" in metrics.error
+
+
+def test_a_sitting_list_without_meps_fails_the_run_but_an_empty_outgoing_list_does_not(
+    tmp_path: Path, fixture_server: FixtureServer
+) -> None:
+    empty = b'<?xml version="1.0" encoding="UTF-8"?><meps></meps>'
+    fixture_server.override(EU_FULL_LIST_PATH, body=empty)
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert metrics.status == "failed"
+    assert metrics.error is not None and "the MEP list (http://" in metrics.error
+    assert "names no MEP" in metrics.error
+    # The default outgoing list of the server is empty, and was read without complaint.
+    assert fixture_server.count(EU_OUTGOING_PATH) == 1

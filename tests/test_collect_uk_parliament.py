@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -167,6 +168,12 @@ def test_a_second_run_changes_nothing(
             {"body": b"<html>maintenance</html>"},
             "uk-parliament: the Members API search page at skip 0 (http://",
         ),
+        (
+            "/api/Members/4597",
+            {"status": 503, "body": b"Service Unavailable"},
+            "uk-parliament: the Members API answer for member 4597 could not be "
+            "fetched",
+        ),
     ],
 )
 def test_a_failing_or_unreadable_api_fails_the_run_naming_the_step(
@@ -204,3 +211,19 @@ def test_the_command_exits_non_zero_with_one_line_naming_the_page(
     last = stderr.strip().splitlines()[-1]
     assert last.startswith("Error: uk-parliament: the Interests API page at Skip=0")
     assert "not valid JSON" in last
+
+
+@pytest.mark.parametrize(
+    ("since", "stored"),
+    [(dt.date(2025, 7, 14), 1), (dt.date(2025, 7, 15), 0)],
+)
+def test_since_keeps_interests_registered_or_published_on_or_after_the_date(
+    tmp_path: Path, fixture_server: FixtureServer, since: dt.date, stored: int
+) -> None:
+    result = more_sources.collect_in_process(
+        tmp_path, fixture_server, SOURCE, since=since
+    )
+
+    (metrics,) = result.sources
+    assert metrics.status == "success"
+    assert (metrics.filings_seen, metrics.documents_fetched) == (stored, stored)

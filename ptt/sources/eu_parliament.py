@@ -142,8 +142,21 @@ def mep_list(run: CollectRun, url: str, name: str, what: str) -> list[StatedPoli
         raise ParseError(
             f"{what} ({url}) cannot be read: {exc.message}", source=SOURCE, url=url
         ) from exc
+    # Only the outgoing list may be empty (early in a term); a sitting list without
+    # MEPs is an error page or a changed layout, not a Parliament.
+    if not meps and _is_sitting_list(url):
+        raise ParseError(
+            f"{what} ({url}) names no MEP; the site may have answered an error page",
+            source=SOURCE,
+            url=url,
+        )
     logger.info("%s names %d MEP(s).", what.capitalize(), len(meps))
     return meps
+
+
+def _is_sitting_list(url: str) -> bool:
+    """Return whether a list URL is the list of sitting MEPs."""
+    return url.endswith(FULL_LIST_PATH)
 
 
 def integritywatch_declarations(run: CollectRun) -> list[Any]:
