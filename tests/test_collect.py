@@ -598,3 +598,20 @@ def test_reparse_reads_house_pdfs_again_from_the_archive(
         ).fetchone()[0]
         == 0
     )
+
+
+def test_a_document_whose_archived_copy_was_deleted_is_fetched_again(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer
+) -> None:
+    collect(conn, settings, ["us-house"])
+    (settings.documents_dir / "us-house" / "2025" / "20026537.pdf").unlink()
+
+    again = only(collect(conn, settings, ["us-house"]))
+
+    assert (again.documents_fetched, again.records_new, again.records_updated) == (
+        1,
+        0,
+        0,
+    )
+    assert again.records_processed == 4
+    assert server.count(ALLEN_PDF) == 2

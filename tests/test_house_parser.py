@@ -12,6 +12,7 @@ import pytest
 
 from ptt.errors import ParseError
 from ptt.model import StatedPolitician, Transaction
+from ptt.parsing import house
 from ptt.parsing.house import (
     MAX_MEMBER_BYTES,
     HouseIndexEntry,
@@ -22,6 +23,7 @@ from ptt.parsing.house import (
     ptr_pdf_path,
     read_index_zip,
 )
+from tests.pdfs import PAGE_BREAK, Line
 from tests.pdfs import text_pdf as _pdf
 
 D = dt.date
@@ -33,6 +35,12 @@ TABLE_HEADER = (
     "Amount Cap.",
     "Gains >",
     "$200?",
+)
+# The header laid out as the Clerk's: ID, Owner and Asset columns apart, the Owner
+# column 30 points in (where built rows start by default), the Asset column at 62.
+HEADER_LINES = (
+    [(5.0, "ID"), (30.0, "Owner"), (62.0, "Asset Transaction")],
+    *TABLE_HEADER[1:],
 )
 ST = "Stocks (including ADRs)"
 GS = "Government securities and agency debt"
@@ -400,6 +408,7 @@ def test_it_reads_every_field_of_every_row_of_each_ptr(
     assert document.raw["signed_date"] == signed.isoformat()
     assert document.raw["filing_id"] == doc_id
     assert document.raw["status"] == "Member"
+    assert document.raw["pages"] == {"20022260": 3, "20026537": 2}.get(doc_id, 1)
     assert document.raw["state_district"] == f"{state}{district}"
     assert (document.is_amendment, document.amends_doc_id) == (False, None)
     assert document.politician == StatedPolitician(
@@ -538,12 +547,12 @@ def test_a_body_that_is_not_a_pdf_fails(data: bytes, error: str) -> None:
 # --- PDFs built here, for layouts the fixtures do not show -------------------------
 
 
-def _built_ptr(*rows: str, comments: tuple[str, ...] = ()) -> bytes:
+def _built_ptr(*rows: Line, comments: tuple[str, ...] = ()) -> bytes:
     return _pdf(
         "Name: Hon. Jane Q. Public Jr.",
         "Status: Member",
         "State/District: NY03",
-        *TABLE_HEADER,
+        *HEADER_LINES,
         *rows,
         "* For the complete list of asset type abbreviations, please visit x.",
         *comments,
@@ -568,6 +577,27 @@ def test_a_pdf_without_a_transaction_table_is_not_a_transaction_report() -> None
         "...): it is not a Periodic Transaction Report"
     )
     assert document.filing_type is None
+    assert document.transactions == []
+
+
+def test_a_ptr_whose_table_layout_is_unknown_fails_rather_than_not_a_report() -> None:
+    data = _pdf(
+        "Name: Hon. Jane Q. Public",
+        "Asset Owner Date Type Amount",
+        "Acme Corp. SP 01/02/2025 P $1,001 - $15,000",
+        "I CERTIFY that the statements I have made on the attached Periodic "
+        "Transaction Report are true.",
+        "Filing ID #20099999",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "failed"
+    assert document.parse_error == (
+        "the PDF is a Periodic Transaction Report, but its transaction table has a "
+        "layout this reader does not know (no ID | Owner | Asset | Transaction Type "
+        "header)"
+    )
     assert document.transactions == []
 
 
@@ -625,6 +655,24 @@ def test_a_pdf_without_a_transaction_table_is_not_a_transaction_report() -> None
             ),
         ),
         (
+            ("Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025", "$15,001 -", "$50,000"),
+            dict(
+                amount_range_min=15_001,
+                amount_range_max=50_000,
+                amount_text="$15,001 - $50,000",
+            ),
+        ),
+        (
+            (
+                "Acme Corp. (ACME) [ST] S (Partial) 01/02/2025 01/03/2025 $1,001 - $15,000",
+            ),
+            dict(
+                transaction_type="sale_partial",
+                asset_name="Acme Corp.",
+                asset_ticker="ACME",
+            ),
+        ),
+        (
             ("Acme Corp. P 13/45/2025 01/03/2025 $1,001 - $15,000",),
             dict(
                 asset_name="Acme Corp.",
@@ -645,6 +693,52 @@ def test_it_reads_owners_types_and_amounts_the_fixtures_do_not_show(
     assert {key: getattr(row, key) for key in expected} == expected
     # The built PDF draws no checkboxes, so the column is not read at all.
     assert row.cap_gains_over_200 is None
+
+
+def test_an_owner_like_word_in_the_asset_column_is_part_of_the_asset() -> None:
+    data = _built_ptr(
+        (150, "DC Water Authority Bond [GS] P 01/02/2025 01/03/2025 $1,001 - $15,000"),
+        (150, "F S: New"),
+        "DC Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        (150, "F S: New"),
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    assert [(t.owner, t.asset_name) for t in document.transactions] == [
+        ("self", "DC Water Authority Bond"),
+        ("dependent", "Acme Corp."),
+    ]
+
+
+def test_an_id_in_the_id_column_is_kept_apart_from_the_owner_and_asset() -> None:
+    data = _built_ptr(
+        [(5, "A7"), (30, "SP"), (62, "Acme Corp. (ACME) [ST]")],
+        (200, "P 01/02/2025 01/03/2025 $1,001 - $15,000"),
+        "F S: New",
+        "",
+        [
+            (18.5, "B8"),
+            (62, "Beta Inc. (BETA) [ST] S 01/02/2025 01/03/2025 $1,001 - $15,000"),
+        ],
+        "F S: New",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    first, second = document.transactions
+    assert (first.owner, first.asset_name, first.raw["id"]) == (
+        "spouse",
+        "Acme Corp.",
+        "A7",
+    )
+    assert (second.owner, second.asset_name, second.raw["id"]) == (
+        "self",
+        "Beta Inc.",
+        "B8",
+    )
 
 
 def test_it_splits_a_stated_name_with_a_suffix() -> None:
@@ -705,14 +799,18 @@ def test_it_marks_amendments_and_names_the_amended_filing_only_when_stated(
     assert (document.is_amendment, document.amends_doc_id) == (is_amendment, amends)
 
 
-def test_a_short_wrapped_label_line_is_given_back_to_its_label() -> None:
+def test_a_label_continues_on_the_next_line_and_the_next_row_starts_after_a_gap() -> (
+    None
+):
     data = _built_ptr(
         "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
         "F S: New",
-        "D: short",
-        "rest of it",
-        "L: Boston, MA, US",
-        "SP Beta Inc. (BETA) [ST] S 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "D: Bought for the",
+        "trust.",
+        "",
+        "SP Beta Inc. (BETA)",
+        "[ST]",
+        (200, "S 01/02/2025 01/03/2025 $1,001 - $15,000"),
         "F S: New",
     )
 
@@ -720,14 +818,93 @@ def test_a_short_wrapped_label_line_is_given_back_to_its_label() -> None:
 
     assert document.parse_status == "parsed", document.parse_error
     first, second = document.transactions
-    assert (first.description, first.location) == ("short rest of it", "Boston, MA, US")
-    assert (second.asset_name, second.owner) == ("Beta Inc.", "spouse")
+    assert first.description == "Bought for the trust."
+    assert (second.owner, second.asset_name, second.asset_ticker) == (
+        "spouse",
+        "Beta Inc.",
+        "BETA",
+    )
+
+
+def test_an_asset_cell_that_goes_over_a_page_break_stays_with_its_row() -> None:
+    data = _built_ptr(
+        "SP Gamma Holdings Corporation Class B",
+        "S 01/02/2025 01/03/2025 $1,001 -",
+        PAGE_BREAK,
+        *HEADER_LINES,
+        "Common Stock (GAMB)",
+        "[ST]",
+        "$15,000",
+        "F S: New",
+        "",
+        "Delta Fund [MF] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    first, second = document.transactions
+    assert (first.asset_name, first.asset_ticker, first.asset_type_code) == (
+        "Gamma Holdings Corporation Class B Common Stock",
+        "GAMB",
+        "ST",
+    )
+    assert (first.amount_range_min, first.amount_range_max) == (1_001, 15_000)
+    assert first.raw["pages"] == [1, 2]
+    assert (second.asset_name, second.owner) == ("Delta Fund", "self")
+
+
+def test_a_line_set_apart_but_followed_by_a_label_is_given_back_to_its_label() -> None:
+    data = _built_ptr(
+        "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+        "D: short",
+        "",
+        "rest of it",
+        "L: Boston, MA, US",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    [row] = document.transactions
+    assert (row.description, row.location) == ("short rest of it", "Boston, MA, US")
+
+
+def test_a_label_whose_text_has_a_type_and_dates_stays_a_label() -> None:
+    data = _built_ptr(
+        "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+        "C: Bought as P 01/02/2025 01/03/2025 in the trust.",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    assert document.parse_status == "parsed", document.parse_error
+    [row] = document.transactions
+    assert row.comment == "Bought as P 01/02/2025 01/03/2025 in the trust."
+
+
+def test_a_label_given_twice_keeps_both_texts() -> None:
+    data = _built_ptr(
+        "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
+        "F S: New",
+        "C: First note.",
+        "C: Second note.",
+    )
+
+    document = parse_house_ptr(data, "20099999")
+
+    [row] = document.transactions
+    assert row.comment == "First note. Second note."
 
 
 def test_lines_that_belong_to_no_row_fail_the_document() -> None:
     data = _built_ptr(
         "Acme Corp. (ACME) [ST] P 01/02/2025 01/03/2025 $1,001 - $15,000",
         "F S: New",
+        "",
         "Orphan asset text [ST]",
     )
 
@@ -880,6 +1057,18 @@ ENTITY_TRICKS = [
 ]
 
 
+def test_it_reads_the_predefined_entities_and_character_references() -> None:
+    data = (
+        b"<FinancialDisclosure><Member><Last>O&apos;Rourke &amp; S&#233;guin</Last>"
+        b"<FilingType>P</FilingType><DocID>20000001</DocID></Member>"
+        b"</FinancialDisclosure>"
+    )
+
+    [entry] = parse_index_xml(data)
+
+    assert entry.last == "O'Rourke & Séguin"
+
+
 @pytest.mark.parametrize("data", ENTITY_TRICKS, ids=["internal", "external", "nested"])
 def test_it_refuses_an_index_that_uses_entities_without_expanding_them(
     data: bytes,
@@ -986,6 +1175,22 @@ def test_it_refuses_a_member_that_expands_like_a_zip_bomb() -> None:
     assert caught.value.message.startswith("the House index ZIP member 2025FD.xml ")
     assert caught.value.message.endswith(
         "which looks like a ZIP bomb; refusing to extract it"
+    )
+
+
+def test_it_refuses_members_that_are_too_large_together(
+    monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    monkeypatch.setattr(house, "MAX_TOTAL_BYTES", 100_000)
+    body = _house(fixtures, "2023FD.txt")
+    data = _zip(**{"2023FD_txt": body[:60_000], "2023FD_xml": body[:60_000]})
+
+    with pytest.raises(ParseError) as caught:
+        read_index_zip(data)
+
+    assert caught.value.message == (
+        "the House index ZIP would extract to 120,000 bytes in all, over the "
+        "100,000-byte limit; refusing to extract it"
     )
 
 

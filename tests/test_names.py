@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
 
 from ptt.model import StatedPolitician
 from ptt.names import alias_keys, external_ids, fold, identity_key, split_full_name
+from ptt.parsing.house import parse_index_txt
+from ptt.parsing.senate import parse_search_results
+from ptt.sources.us_senate import listed_politician
 
 
 def house(
@@ -133,3 +139,34 @@ def test_external_ids_keep_only_known_columns_with_values() -> None:
     )
 
     assert external_ids(stated) == {"uk_member_id": "4483"}
+
+
+def test_each_member_of_the_2023_house_index_has_one_key_per_district(
+    fixtures: Path,
+) -> None:
+    entries = parse_index_txt((fixtures / "us_house" / "2023FD.txt").read_bytes())
+    keys: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.filing_type in ("P", "A", "O"):
+            keys[(entry.last, entry.state_district)].add(
+                identity_key(entry.politician())
+            )
+
+    assert len(keys) > 140
+    assert {k: v for k, v in keys.items() if len(v) > 1} == {}
+
+
+def test_each_senator_of_the_search_has_one_key_across_their_reports(
+    fixtures: Path,
+) -> None:
+    page = parse_search_results(
+        (fixtures / "us_senate" / "search_report_data.json").read_bytes()
+    )
+    keys: dict[str, set[str]] = defaultdict(set)
+    for row in page.rows:
+        keys[row.office].add(identity_key(listed_politician(row)))
+
+    assert len(page.rows) == 35
+    assert all(len(v) == 1 for v in keys.values())
+    assert len({k for v in keys.values() for k in v}) == len(keys) == 19
+    assert keys["Hagerty, Bill (Senator)"] == {"senate|hagerty|william"}

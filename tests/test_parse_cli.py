@@ -47,6 +47,7 @@ def test_it_prints_a_house_ptr_as_one_json_object(
                 "signed_by": "Hon. Robert B. Aderholt",
                 "signed_date": "2025-09-10",
                 "filing_id": "20032062",
+                "pages": 1,
             },
         },
         "politician": {
@@ -234,6 +235,22 @@ def test_the_source_option_overrides_what_the_bytes_say(
         f"Error: {path} could not be parsed: the document is not a PDF (it does not "
         "start with %PDF)\n"
     )
+
+
+def test_a_senate_page_whose_name_has_no_report_id_is_a_usage_error(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    path = tmp_path / "report.html"
+    shutil.copy(fixtures / "us_senate" / BOOZMAN, path)
+
+    result = run_ptt(tmp_path, "parse", str(path))
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: cannot tell the Senate report id of report.html: name the file after "
+        "the report's id, as ptr_<uuid>.html or paper_<uuid>.html\n"
+    )
+    assert result.stdout == ""
 
 
 def test_a_file_of_unknown_kind_asks_for_the_source(

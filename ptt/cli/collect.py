@@ -94,8 +94,9 @@ def collect_command(
     year: Annotated[
         list[int] | None,
         typer.Option(
-            help="Filing year(s) of the yearly indexes (House); repeatable. Default: "
-            "this year.",
+            help="Filing year(s): the House's yearly indexes and the Senate's search "
+            "window; repeatable. Default: this year (House), from the last pull "
+            "(Senate).",
             show_default=False,
         ),
     ] = None,
@@ -148,9 +149,32 @@ def collect_command(
         raise CollectionError("; ".join(result.errors()))
 
 
+# Shorter headings for the table a person reads; programs get the metric names.
+TABLE_HEADINGS = {
+    "filings_seen": "filings",
+    "documents_fetched": "fetched",
+    "records_found": "found",
+    "records_processed": "processed",
+    "records_new": "new",
+    "records_updated": "updated",
+    "records_failed": "failed",
+    "documents_needing_ocr": "need OCR",
+    "duration_seconds": "seconds",
+}
+
+
 def _write_summary(result: CollectionResult, fmt: str) -> None:
     rows = [m.as_dict() for m in result.sources]
-    output.write_records(rows, fmt, SUMMARY_COLUMNS, title="Collection")
+    if fmt != "table":
+        output.write_records(rows, fmt, SUMMARY_COLUMNS, title="Collection")
+        return
+
+    # The errors follow in full on stderr; the table keeps its columns readable.
+    columns = [c for c in SUMMARY_COLUMNS if c != "error"]
+    table = [{TABLE_HEADINGS.get(c, c): row[c] for c in columns} for row in rows]
+    output.write_records(
+        table, fmt, [TABLE_HEADINGS.get(c, c) for c in columns], title="Collection"
+    )
 
 
 def _write_plan(result: CollectionResult, fmt: str) -> None:

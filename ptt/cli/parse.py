@@ -77,6 +77,11 @@ def parse_command(
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
     document = parse_file(data, path.name, source)
+    if document.source == "us-senate" and not document.doc_id:
+        raise UsageError(
+            f"cannot tell the Senate report id of {path.name}: name the file after "
+            "the report's id, as ptr_<uuid>.html or paper_<uuid>.html"
+        )
     if as_json:
         output.write_detail(document_json(document), "json")
     else:

@@ -21,7 +21,7 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -37,6 +37,7 @@ FILING_TYPE_PTR = "PTR"
 
 # A yearly index is a few megabytes; anything far larger is not an index.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * MAX_MEMBER_BYTES
 MAX_COMPRESSION_RATIO = 200
 
 _INDEX_COLUMNS = (
@@ -58,7 +59,10 @@ _STATE_DISTRICT = re.compile(r"^([A-Z]{2})(\d{1,2})?$")
 _PADDING = re.compile("[\x00\ufffe\ufeff]")
 _PADDED_WORD = re.compile("[A-Z][\x00\ufffe]+")
 _TABLE_HEADER_FIRST = re.compile(r"^ID\s+Owner\s+Asset\b")
-_TABLE_HEADER_LAST = "$200?"
+# The header's other lines as PDFium breaks them (each cell's words wrap apart).
+_TABLE_HEADER_REST = frozenset(
+    ("Type", "Date Notification", "Date", "Amount Cap.", "Gains >", "$200?")
+)
 _FOOTNOTE = re.compile(r"^\*\s*For the complete list of asset type abbreviations")
 _FILING_ID = re.compile(r"^Filing ID #\s*(\d+)\s*$")
 _SIGNED = re.compile(r"^Digitally Signed:\s*(.*?)\s*,\s*(\d{1,2}/\d{1,2}/\d{4})\s*$")
@@ -66,7 +70,7 @@ _DATE = r"\d{1,2}/\d{1,2}/\d{4}"
 # The type column, then the date and notification date (often run together), then the
 # start of the amount. Whatever precedes the type on the line is the asset cell's text.
 _TRANSACTION_LINE = re.compile(
-    r"^(?P<asset>.*?)\s*(?<![^\s])(?P<type>S \(partial\)|P|S|E)\s+"
+    r"^(?P<asset>.*?)\s*(?<![^\s])(?P<type>S \((?i:partial)\)|P|S|E)\s+"
     r"(?P<date>" + _DATE + r")\s*(?P<notified>" + _DATE + r")?\s*(?P<amount>.*)$"
 )
 _LABEL = re.compile(r"^(F S|S O|L|D|C)\s*:\s?(.*)$")
@@ -84,7 +88,13 @@ _TRANSACTION_TYPES = {
     "S (partial)": "sale_partial",
     "E": "exchange",
 }
-_AMOUNT_PART = re.compile(r"^(?:\$[\d,]+(?:\.\d+)?|Over\b.*|-\s*\$.*)$")
+_MONEY_TEXT = r"\$[\d,]+(?:\.\d+)?"
+# A piece of the Amount cell on a line of its own: a value, a band or either end of
+# one, or the "Spouse/DC Over" wording.
+_AMOUNT_PART = re.compile(
+    rf"^(?:(?:Spouse/DC\s+)?Over(?:\s+{_MONEY_TEXT})?"
+    rf"|{_MONEY_TEXT}(?:\s*-(?:\s*{_MONEY_TEXT})?)?|-\s*{_MONEY_TEXT})$"
+)
 _MONEY = re.compile(r"\$\s*(\d[\d,]*(?:\.\d+)?)")
 _AMENDS_ID = re.compile(
     r"\bamend\w*\b[^#]{0,120}?(?:filing|document|doc|report|PTR)\s*(?:ID|number|no\.?)?"
@@ -98,9 +108,9 @@ _AMENDS_TEXT = re.compile(
 )
 _HONORIFIC = re.compile(r"^(?:The\s+Honorable|Honorable|Hon\.?)\s+", re.IGNORECASE)
 _SUFFIX = re.compile(r"(?:\s*,\s*|\s+)(Jr\.?|Sr\.?|II|III|IV|V|VI)\s*$", re.IGNORECASE)
-# A labelled line that runs past this many characters filled the table's full width, so
-# the next line continues it; the asset column wraps long before that.
-_WRAPPED_LABEL_CHARS = 60
+# A labelled line's wrapped text follows it at the line pitch (about 13 points); the
+# next row's first line sits further down, after the row's padding (about 26 points).
+_WRAPPED_LINE_PITCH = 19.0
 
 
 # --- the yearly index ---------------------------------------------------------------
@@ -171,6 +181,7 @@ def read_index_zip(data: bytes) -> list[HouseIndexEntry]:
         }
         for info in members.values():
             _check_member_size(info)
+        _check_total_size(list(members.values()))
         chosen = _index_member(members, ".xml") or _index_member(members, ".txt")
         if chosen is None:
             names = ", ".join(sorted(members)) or "nothing"
@@ -215,6 +226,16 @@ def _check_member_size(info: zipfile.ZipInfo) -> None:
             f"the House index ZIP member {info.filename} expands {ratio:,.0f} times "
             f"(over {MAX_COMPRESSION_RATIO}), which looks like a ZIP bomb; refusing "
             "to extract it",
+            source=SOURCE,
+        )
+
+
+def _check_total_size(infos: list[zipfile.ZipInfo]) -> None:
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise ParseError(
+            f"the House index ZIP would extract to {total:,} bytes in all, over the "
+            f"{MAX_TOTAL_BYTES:,}-byte limit; refusing to extract it",
             source=SOURCE,
         )
 
@@ -384,6 +405,12 @@ class _Page:
     cap_gains: list[bool] = field(default_factory=list)
     # Positions in ``lines`` of small-caps section headings (Transactions, Comments).
     headings: set[int] = field(default_factory=set)
+    # Positions of lines starting with an owner code: whether it is in the Owner column.
+    owner_column: dict[int, bool] = field(default_factory=dict)
+    # The left edge and top of each line's first character, in points.
+    starts: list[tuple[float, float]] = field(default_factory=list)
+    # Positions of lines starting in the ID column: the ID they state.
+    stated_ids: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -391,6 +418,13 @@ class _Line:
     text: str
     page: int
     heading: bool = False
+    # False when the line starts with an owner-like code that the page draws in the
+    # Asset column; None when the page's geometry does not say.
+    owner_column: bool | None = None
+    # The top of the line's first character on its page, in points.
+    top: float | None = None
+    # The filer's own ID for the row, when the line starts in the ID column.
+    stated_id: str | None = None
 
 
 @dataclass
@@ -402,6 +436,9 @@ class _Row:
     labels: list[tuple[str, list[str]]] = field(default_factory=list)
     amount_parts: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    owner_column: bool | None = None
+    asset_spilled: bool = False
+    stated_id: str | None = None
 
     def add(self, text: str, page: int) -> None:
         self.raw_lines.append(text)
@@ -429,37 +466,100 @@ def parse_house_ptr(
         url=url,
     )
     try:
-        pages = _read_pdf(data)
+        _parse_into(document, data, entry)
     except _LayoutError as exc:
+        document.parse_status = "failed"
         document.parse_error = str(exc)
-        return document
-    if not any(line for page in pages for line in page.lines):
+    except Exception as exc:
+        # A malformed document must never abort a collection; the reason is kept.
+        logger.exception("House PTR %s could not be read", document.doc_id or "?")
+        document.parse_status = "failed"
+        document.parse_error = (
+            f"the PDF could not be read ({type(exc).__name__}: {exc})"
+        )
+    return document
+
+
+def _parse_into(
+    document: ParsedDocument, data: bytes, entry: HouseIndexEntry | None
+) -> None:
+    pages = _read_pdf(data)
+    if not any(page.lines for page in pages):
         document.parse_status = "needs_ocr"
         document.parse_error = (
             f"the PDF's {len(pages)} page(s) have no text layer (a scanned filing); "
             "it needs OCR"
         )
-        return document
+        return
 
     lines = [
-        _Line(text, page.number, i in page.headings)
+        _Line(
+            text,
+            page.number,
+            i in page.headings,
+            page.owner_column.get(i),
+            page.starts[i][1] if i < len(page.starts) else None,
+            page.stated_ids.get(i),
+        )
         for page in pages
         for i, text in enumerate(page.lines)
     ]
+    _read_header(document, lines, entry)
+    document.raw["pages"] = len(pages)
+    table = _table_lines(lines)
+    if table is None and _says_ptr(lines):
+        raise _LayoutError(
+            "the PDF is a Periodic Transaction Report, but its transaction table has "
+            "a layout this reader does not know (no ID | Owner | Asset | Transaction "
+            "Type header)"
+        )
+    if table is None:
+        document.parse_status = "not_a_transaction_report"
+        document.parse_error = (
+            "the PDF has no transaction table (ID | Owner | Asset | Transaction Type "
+            "...): it is not a Periodic Transaction Report"
+        )
+        document.filing_type = None
+        return
+
+    rows = _rows(table)
+    cap_gains = _cap_gains_by_row(rows, pages, document.doc_id)
+    document.transactions = [
+        _transaction(row, number, cap_gains[number - 1], document.doc_id)
+        for number, row in enumerate(rows, start=1)
+    ]
+    document.is_amendment, document.amends_doc_id = _amendment(
+        document.transactions, lines, document.doc_id
+    )
+    document.parse_status = "parsed"
+
+
+def _says_ptr(lines: list[_Line]) -> bool:
+    """Return whether the document calls itself a Periodic Transaction Report."""
+    # The title is in small caps, so only its initials survive text extraction.
+    return any(
+        (line.heading and line.text == "P T R")
+        or "Periodic Transaction Report" in line.text
+        for line in lines
+    )
+
+
+def _read_header(
+    document: ParsedDocument, lines: list[_Line], entry: HouseIndexEntry | None
+) -> None:
+    """Fill the id, the filer and the filing date from the header and the footer."""
     header = _header_facts(lines)
     document.raw = header
     filing_id = header.get("filing_id")
     if not document.doc_id and filing_id:
         document.doc_id = filing_id
     if not document.doc_id:
-        document.parse_error = "no document id: pass doc_id, the index entry or the URL"
-        return document
+        raise _LayoutError("no document id: pass doc_id, the index entry or the URL")
     if filing_id and filing_id != document.doc_id:
-        document.parse_error = (
+        raise _LayoutError(
             f"the PDF says Filing ID #{filing_id}, not the expected {document.doc_id}; "
             "it is another filing's document"
         )
-        return document
 
     document.politician = _stated_politician(header, entry)
     signed = header.get("signed_date")
@@ -468,33 +568,6 @@ def parse_house_ptr(
         header["index_filing_date"] = entry.filing_date.isoformat()
     elif signed:
         document.filing_date = dt.date.fromisoformat(signed)
-
-    table = _table_lines(lines)
-    if table is None:
-        document.parse_status = "not_a_transaction_report"
-        document.parse_error = (
-            "the PDF has no transaction table (ID | Owner | Asset | Transaction Type "
-            "...): it is not a Periodic Transaction Report"
-        )
-        document.filing_type = None
-        return document
-
-    try:
-        rows = _rows(table)
-        cap_gains = _cap_gains_by_row(rows, pages, document.doc_id)
-        document.transactions = [
-            _transaction(row, number, cap_gains[number - 1], document.doc_id)
-            for number, row in enumerate(rows, start=1)
-        ]
-    except _LayoutError as exc:
-        document.parse_error = str(exc)
-        return document
-
-    document.is_amendment, document.amends_doc_id = _amendment(
-        document.transactions, lines, document.doc_id
-    )
-    document.parse_status = "parsed"
-    return document
 
 
 def _doc_id_from_url(url: str | None) -> str:
@@ -523,23 +596,11 @@ def _read_pdf(data: bytes) -> list[_Page]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            lines: list[str] = []
-            headings: set[int] = set()
-            for raw_line in textpage.get_text_range().splitlines():
-                line = _clean(raw_line)
-                if not line:
-                    continue
-                if _PADDED_WORD.search(raw_line) and ":" not in raw_line:
-                    headings.add(len(lines))
-                lines.append(line)
-            pages.append(
-                _Page(
-                    number=index + 1,
-                    lines=lines,
-                    cap_gains=_checkboxes(page, textpage),
-                    headings=headings,
-                )
-            )
+            found = _page_lines(index + 1, textpage)
+            # Only a page where a row starts has boxes worth finding.
+            if any(_TRANSACTION_LINE.match(line) for line in found.lines):
+                found.cap_gains = _checkboxes(page, textpage)
+            pages.append(found)
             textpage.close()
             page.close()
     except pypdfium2.PdfiumError as exc:
@@ -552,26 +613,106 @@ def _read_pdf(data: bytes) -> list[_Page]:
     return pages
 
 
+def _page_lines(number: int, textpage: Any) -> _Page:
+    """Return a page's cleaned lines with where each starts, marking headings."""
+    text = textpage.get_text_range()
+    page = _Page(number=number, lines=[])
+    # PDFium gives one character per text index, line breaks included, so a line's
+    # offset in the text is its first character's index on the page.
+    boxes = _CharBoxes(textpage)
+    header: tuple[int, float, float] | None = None
+    sources: list[tuple[str, int]] = []
+    offset = 0
+    for raw_line in text.split("\n"):
+        start, offset = offset, offset + len(raw_line) + 1
+        line = _clean(raw_line)
+        if not line:
+            continue
+        if _PADDED_WORD.search(raw_line) and ":" not in raw_line:
+            page.headings.add(len(page.lines))
+        if header is None and _TABLE_HEADER_FIRST.match(line):
+            header = (
+                len(page.lines),
+                boxes.left_top(start + raw_line.find("Owner"))[0],
+                boxes.left_top(start + raw_line.find("Asset"))[0],
+            )
+        first = start + len(raw_line) - len(raw_line.lstrip())
+        page.starts.append(boxes.left_top(first))
+        page.lines.append(line)
+        sources.append((raw_line, start))
+
+    if header is not None:
+        _mark_columns(page, boxes, sources, *header)
+    return page
+
+
+def _mark_columns(
+    page: _Page,
+    boxes: _CharBoxes,
+    sources: list[tuple[str, int]],
+    header_position: int,
+    owner_left: float,
+    asset_left: float,
+) -> None:
+    """Mark the lines below the table header that start in the ID or Owner column.
+
+    A line that starts with SP, JT or DC is an owner code only when that code sits in
+    the Owner column, left of the Asset column (an asset may begin "DC ..."); a word
+    left of the Owner column is the filer's own ID for the row.
+    """
+    for position in range(header_position + 1, len(page.lines)):
+        line = page.lines[position]
+        left = page.starts[position][0]
+        if left < owner_left - 2:
+            raw_line, start = sources[position]
+            words = [
+                (match.group(0), boxes.left_top(start + match.start())[0])
+                for match in re.finditer(r"\S+", raw_line)
+            ]
+            stated_id = [word for word, x in words if x < owner_left - 2]
+            rest = [(word, x) for word, x in words if x >= owner_left - 2]
+            page.stated_ids[position] = _clean(" ".join(stated_id))
+            if rest and rest[0][0] in ("SP", "JT", "DC"):
+                page.owner_column[position] = rest[0][1] < asset_left - 2
+        elif _OWNER_PREFIX.match(line):
+            page.owner_column[position] = left < asset_left - 2
+
+
+class _CharBoxes:
+    """Read character boxes of one text page through reused raw buffers."""
+
+    def __init__(self, textpage: Any) -> None:
+        import ctypes
+
+        import pypdfium2.raw as pdfium_c
+
+        self._raw = textpage.raw
+        self._get = pdfium_c.FPDFText_GetCharBox
+        self._values = [ctypes.c_double() for _ in range(4)]
+        self._refs = [ctypes.byref(value) for value in self._values]
+
+    def left_top(self, index: int) -> tuple[float, float]:
+        """Return the left edge and the top of a character, in points."""
+        left, _right, _bottom, top = self._values
+        if not self._get(self._raw, index, *self._refs):
+            return 0.0, 0.0
+        return left.value, top.value
+
+
 def _clean(line: str) -> str:
     return " ".join(_PADDING.sub("", line).split())
 
 
 def _checkboxes(page: Any, textpage: Any) -> list[bool]:
     """Return the Cap. Gains checkboxes of a page, top down: True where ticked."""
-    import pypdfium2.raw as pdfium_c
-
     column_left = _cap_gains_column_left(textpage)
     if column_left is None:
         return []
 
     boxes: list[tuple[float, float, float, float]] = []
     marks: list[tuple[float, float]] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        if left < column_left - 10:
-            continue
+    for left, bottom, right, top, segments in _paths(page.raw, column_left - 10):
         width, height = right - left, top - bottom
-        segments = pdfium_c.FPDFPath_CountSegments(obj.raw)
         # The box is a rounded square of many segments, about 10 points wide; the
         # tick is a short path of a few segments drawn inside it.
         if 7 <= width <= 14 and 7 <= height <= 14:
@@ -580,11 +721,57 @@ def _checkboxes(page: Any, textpage: Any) -> list[bool]:
             elif segments <= 8:
                 marks.append(((left + right) / 2, (bottom + top) / 2))
 
-    squares = _distinct_boxes(boxes)
     return [
         any(left <= x <= right and bottom <= y <= top for x, y in marks)
-        for left, bottom, right, top in squares
+        for left, bottom, right, top in _distinct_boxes(boxes)
     ]
+
+
+def _paths(
+    raw_page: Any, min_left: float
+) -> Iterator[tuple[float, float, float, float, int]]:
+    """Yield the bounds and segment count of the page's paths right of ``min_left``."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    # The raw calls: wrapping every page object in Python costs more than the
+    # text extraction itself.
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right))
+    top_ref = ctypes.byref(top)
+    path_type = pdfium_c.FPDF_PAGEOBJ_PATH
+    form_type = pdfium_c.FPDF_PAGEOBJ_FORM
+    get_type = pdfium_c.FPDFPageObj_GetType
+    get_bounds = pdfium_c.FPDFPageObj_GetBounds
+    count_segments = pdfium_c.FPDFPath_CountSegments
+    get_form_object = pdfium_c.FPDFFormObj_GetObject
+    get_page_object = pdfium_c.FPDFPage_GetObject
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = get_page_object(raw_page, i)
+        kind = get_type(obj)
+        # The drawing sits in form XObjects one level down as well as on the page.
+        if kind == form_type:
+            children = [
+                get_form_object(obj, j)
+                for j in range(pdfium_c.FPDFFormObj_CountObjects(obj))
+            ]
+        elif kind == path_type:
+            children = [obj]
+        else:
+            continue
+        for child in children:
+            if child is not obj and get_type(child) != path_type:
+                continue
+            if not get_bounds(child, *refs, top_ref) or left.value < min_left:
+                continue
+            yield (
+                left.value,
+                bottom.value,
+                right.value,
+                top.value,
+                count_segments(child),
+            )
 
 
 def _cap_gains_column_left(textpage: Any) -> float | None:
@@ -698,9 +885,9 @@ def _table_lines(lines: list[_Line]) -> list[_Line] | None:
         if _TABLE_HEADER_FIRST.match(text):
             in_header = True
             continue
-        if in_header:
-            in_header = text != _TABLE_HEADER_LAST
+        if in_header and text in _TABLE_HEADER_REST:
             continue
+        in_header = False
         if line.heading or _FOOTNOTE.match(text) or _SIGNED.match(text):
             break
         if _FILING_ID.match(text):
@@ -710,25 +897,19 @@ def _table_lines(lines: list[_Line]) -> list[_Line] | None:
 
 
 def _rows(table: list[_Line]) -> list[_Row]:
+    """Return the table's rows: each starts at its type-and-dates line."""
     rows: list[_Row] = []
     pending: list[_Line] = []
-    for item in table:
+    previous_lines: list[_Line | None] = [None, *table]
+    for previous, item in zip(previous_lines, table, strict=False):
         text = item.text
-        match = _TRANSACTION_LINE.match(text)
+        # A labelled line belongs to the row above, even if its text has dates.
+        label = _LABEL.match(text) if rows else None
+        match = None if label else _TRANSACTION_LINE.match(text)
         if match:
-            asset_lines = [line.text for line in pending] + [match.group("asset")]
-            row = _Row(
-                asset_lines=[line for line in asset_lines if line],
-                match=match,
-                page=item.page,
-                raw_lines=[],
-            )
-            for line in [*pending, item]:
-                row.add(line.text, line.page)
-            rows.append(row)
+            rows.append(_start_row(pending, item, match))
             pending = []
             continue
-        label = _LABEL.match(text)
         if not rows or (pending and not label):
             pending.append(item)
             continue
@@ -751,7 +932,12 @@ def _rows(table: list[_Line]) -> list[_Row]:
             row.labels.append((label.group(1), [label.group(2).strip()]))
         elif not row.labels and _continues_amount(row, text):
             row.amount_parts.append(text)
-        elif row.labels and _label_wrapped(row):
+        elif not row.labels and _asset_spills(row, previous, item):
+            # The asset cell's last lines went over the page break, after the row's
+            # first line.
+            row.asset_lines.append(text)
+            row.asset_spilled = True
+        elif row.labels and _follows_closely(previous, item):
             row.labels[-1][1].append(text)
         else:
             pending.append(item)
@@ -766,6 +952,26 @@ def _rows(table: list[_Line]) -> list[_Row]:
     return rows
 
 
+def _start_row(pending: list[_Line], item: _Line, match: re.Match[str]) -> _Row:
+    """Return a new row from its first line and the asset lines held before it."""
+    first = pending[0] if pending else item
+    asset_lines = [line.text for line in pending] + [match.group("asset")]
+    asset_lines = [line for line in asset_lines if line]
+    if first.stated_id and asset_lines and asset_lines[0].startswith(first.stated_id):
+        asset_lines[0] = asset_lines[0][len(first.stated_id) :].strip()
+    row = _Row(
+        asset_lines=[line for line in asset_lines if line],
+        match=match,
+        page=item.page,
+        raw_lines=[],
+        owner_column=first.owner_column,
+        stated_id=first.stated_id,
+    )
+    for line in [*pending, item]:
+        row.add(line.text, line.page)
+    return row
+
+
 def _continues_amount(row: _Row, text: str) -> bool:
     amount = " ".join([row.match.group("amount"), *row.amount_parts]).strip()
     if not _AMOUNT_PART.match(text):
@@ -773,8 +979,22 @@ def _continues_amount(row: _Row, text: str) -> bool:
     return not amount or amount.endswith(("-", "Over")) or not _MONEY.search(amount)
 
 
-def _label_wrapped(row: _Row) -> bool:
-    return len(row.labels[-1][1][-1]) >= _WRAPPED_LABEL_CHARS
+def _asset_spills(row: _Row, previous: _Line | None, line: _Line) -> bool:
+    """Return whether a line on a later page than its row's start ends the asset."""
+    if line.page == row.page or previous is None:
+        return False
+    if previous.page != line.page:
+        return True
+    return row.asset_spilled and _follows_closely(previous, line)
+
+
+def _follows_closely(previous: _Line | None, line: _Line) -> bool:
+    """Return whether ``line`` is the next line of the same text block as ``previous``."""
+    if previous is None or previous.page != line.page:
+        return False
+    if previous.top is None or line.top is None:
+        return False
+    return 0 < previous.top - line.top < _WRAPPED_LINE_PITCH
 
 
 def _cap_gains_by_row(
@@ -808,7 +1028,7 @@ def _transaction(
     asset_text = " ".join(row.asset_lines)
     owner_code = ""
     match = _OWNER_PREFIX.match(asset_text)
-    if match:
+    if match and row.owner_column is not False:
         owner_code, asset_text = match.group(1), match.group(2)
     owner = cast(Owner, HOUSE_OWNERS[owner_code])
 
@@ -837,7 +1057,9 @@ def _transaction(
             )
 
     stated_type = row.match.group("type")
-    transaction.transaction_type = _TRANSACTION_TYPES[stated_type]
+    transaction.transaction_type = _TRANSACTION_TYPES[
+        "S (partial)" if stated_type.startswith("S (") else stated_type
+    ]
     transaction.transaction_date = _row_date(row.match.group("date"), where)
     transaction.notification_date = _row_date(row.match.group("notified"), where)
 
@@ -849,9 +1071,11 @@ def _transaction(
             "%s has the amount %r, which is not a band or a value", where, amount
         )
 
+    stated: dict[str, list[str]] = {}
     for label, texts in row.labels:
-        value = " ".join(" ".join(texts).split()) or None
-        setattr(transaction, _LABEL_FIELDS[label], value)
+        stated.setdefault(_LABEL_FIELDS[label], []).extend(texts)
+    for name, texts in stated.items():
+        setattr(transaction, name, " ".join(" ".join(texts).split()) or None)
 
     transaction.raw = {
         "lines": row.raw_lines,
@@ -859,6 +1083,8 @@ def _transaction(
         "owner": owner_code,
         "transaction_type": stated_type,
     }
+    if row.stated_id:
+        transaction.raw["id"] = row.stated_id
     return transaction
 
 

@@ -244,9 +244,16 @@ class CollectRun:
         to_fetch: list[Document] = []
         for document in listed:
             row = known.get(document.doc_id)
-            if row is not None and row["archive_path"]:
-                continue
             archived = self.archive.has(self.source_id, document.archive_name)
+            if row is not None and row["archive_path"]:
+                if archived is not None:
+                    continue
+                logger.warning(
+                    "The archived copy of %s %s (%s) is missing; fetching it again.",
+                    self.source_id,
+                    document.doc_id,
+                    row["archive_path"],
+                )
             if archived is not None:
                 # Archived by a run that stopped before storing it.
                 from_archive.append((document, archived))
