@@ -156,3 +156,21 @@ def test_a_csv_that_is_not_the_export_fails_the_run_naming_it(
     assert "lacks the columns" in last
     conn = more_sources.database(tmp_path)
     assert conn.execute("SELECT COUNT(*) FROM filings").fetchone()[0] == 0
+
+
+def test_an_archived_statement_that_went_missing_is_kept_again_unchanged(
+    tmp_path: Path, fixture_server: FixtureServer
+) -> None:
+    more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+    conn = more_sources.database(tmp_path)
+    filing = conn.execute(
+        "SELECT * FROM filings WHERE doc_id = ?", (BECKER_2021,)
+    ).fetchone()
+    path = tmp_path / "documents" / filing["archive_path"]
+    path.unlink()
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert (metrics.records_new, metrics.records_updated) == (0, 0)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == filing["sha256"]

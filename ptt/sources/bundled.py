@@ -49,11 +49,12 @@ def process_bundled(run: CollectRun, bundle: Sequence[tuple[Document, bytes]]) -
             "SELECT doc_id, sha256 FROM filings WHERE source_id = ?", (run.source_id,)
         )
     }
-    changed = [
-        (document, data)
-        for document, data in unique.values()
-        if stored.get(document.doc_id) != sha256_of(data)
-    ]
+    changed = []
+    for document, data in unique.values():
+        if stored.get(document.doc_id) != sha256_of(data):
+            changed.append((document, data))
+        elif not run.dry_run:
+            _keep_archived(run, document, data)
     if run.options.limit is not None:
         changed = changed[: run.options.limit]
     logger.info(
@@ -82,6 +83,19 @@ def process_bundled(run: CollectRun, bundle: Sequence[tuple[Document, bytes]]) -
             # Every listed document was counted as seen above, changed or not.
             listed=False,
         )
+
+
+def _keep_archived(run: CollectRun, document: Document, data: bytes) -> None:
+    """Write an unchanged document's archived copy again if it has gone missing."""
+    if run.archive.path_for(run.source_id, document.archive_name).exists():
+        return
+
+    run.archive.save(run.source_id, document.archive_name, data)
+    logger.warning(
+        "The archived copy of %s %s had gone missing; it is kept again.",
+        run.source_id,
+        document.doc_id,
+    )
 
 
 def _planned(run: CollectRun, document: Document) -> PlannedFetch:
