@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -221,3 +222,26 @@ def test_a_sitting_list_without_meps_fails_the_run_but_an_empty_outgoing_list_do
     assert "names no MEP" in metrics.error
     # The default outgoing list of the server is empty, and was read without complaint.
     assert fixture_server.count(EU_OUTGOING_PATH) == 1
+
+
+@pytest.mark.parametrize(
+    ("since", "stored"),
+    [(None, 60), (dt.date(2019, 7, 1), 40), (dt.date(2030, 1, 1), 0)],
+)
+def test_since_keeps_the_declarations_filed_on_or_after_the_date(
+    tmp_path: Path,
+    fixture_server: FixtureServer,
+    fixtures: Path,
+    since: dt.date | None,
+    stored: int,
+) -> None:
+    declarations = json.loads((fixtures / DECLARATIONS).read_bytes())
+    filed = [dt.datetime.strptime(d["date"], "%d/%m/%Y").date() for d in declarations]
+
+    result = more_sources.collect_in_process(
+        tmp_path, fixture_server, SOURCE, since=since
+    )
+
+    (metrics,) = result.sources
+    assert metrics.documents_fetched == stored
+    assert stored == sum(1 for day in filed if since is None or day >= since)

@@ -18,6 +18,7 @@ id only: Integrity Watch gives no names.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -74,7 +75,8 @@ class EuParliamentSource(BaseSource):
                     declaration.get("mep_id") if isinstance(declaration, dict) else "?",
                 )
                 continue
-            bundle.append((document, declaration_bytes(declaration)))
+            if _in_window(document, run.options.since):
+                bundle.append((document, declaration_bytes(declaration)))
         unnamed = sum(1 for document, _ in bundle if document.politician is None)
         if unnamed:
             logger.warning(
@@ -245,4 +247,22 @@ def declaration_document(
         politician=mep,
         index_entry={"mep_id": mep_id, "date": declaration.get("date"), "url": url},
         filing_type=FILING_TYPE,
+        filing_date=_declared_on(declaration.get("date")),
     )
+
+
+def _declared_on(text: Any) -> dt.date | None:
+    """Return a declaration's date, which Integrity Watch writes DD/MM/YYYY."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _in_window(document: Document, since: dt.date | None) -> bool:
+    """Return whether a declaration was filed on or after ``since`` (undated: kept)."""
+    if since is None or document.filing_date is None:
+        return True
+    return bool(document.filing_date >= since)
