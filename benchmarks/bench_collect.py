@@ -87,6 +87,7 @@ def run(source: str, documents: int, latency: float, concurrency: int) -> None:
 
         metrics = json.loads(done.stdout)[0]
         elapsed = float(metrics["duration_seconds"])
+        listing = float(metrics.get("listing_seconds") or 0.0)
         requests = len(server.requests)
         sequential = requests - int(metrics["documents_fetched"])
         ideal = documents * latency / concurrency
@@ -100,6 +101,11 @@ def run(source: str, documents: int, latency: float, concurrency: int) -> None:
             f"  collection {elapsed:5.2f} s, N x latency / concurrency {ideal:5.2f} s "
             f"({elapsed / ideal * 100 - 100:+.0f} %, target +20 %); "
             f"whole process {wall:5.2f} s"
+        )
+        print(
+            f"  listing (index, agreement, search) {listing:5.2f} s, then the "
+            f"documents {elapsed - listing:5.2f} s "
+            f"({(elapsed - listing) / ideal * 100 - 100:+.0f} %)"
         )
 
 

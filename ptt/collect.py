@@ -99,6 +99,7 @@ class SourceMetrics:
 
     source: str
     status: str = "success"
+    # What failed, without the source's name (CollectionResult.errors adds it).
     error: str | None = None
     filings_seen: int = 0
     documents_fetched: int = 0
@@ -111,6 +112,8 @@ class SourceMetrics:
     duration_seconds: float = 0.0
     # Requests for indexes and search pages, which every run makes.
     index_requests: int = 0
+    # Seconds from the start until documents began to be fetched (listing them).
+    listing_seconds: float | None = None
     planned: list[PlannedFetch] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -118,6 +121,8 @@ class SourceMetrics:
         data = asdict(self)
         data.pop("planned")
         data["duration_seconds"] = round(self.duration_seconds, 3)
+        if self.listing_seconds is not None:
+            data["listing_seconds"] = round(self.listing_seconds, 3)
         return data
 
 
@@ -147,8 +152,12 @@ class CollectionResult:
         return totals
 
     def errors(self) -> list[str]:
-        """Return the error of each failed source."""
-        return [m.error or f"{m.source}: failed" for m in self.sources if m.error]
+        """Return the error of each failed source, naming the source."""
+        return [
+            f"{m.source}: {m.error or 'failed'}"
+            for m in self.sources
+            if m.status != "success"
+        ]
 
 
 class _CumulativeProgress:
@@ -261,6 +270,7 @@ def _run_source(
     logger.info("Collecting %s.", source_id)
 
     run = CollectRun(
+        started=started,
         source=source,
         settings=settings,
         options=options,
@@ -288,9 +298,9 @@ def _run_source(
 
 def _fail(metrics: SourceMetrics, source_id: str, message: str) -> None:
     metrics.status = "failed"
-    prefix = f"{source_id}:"
-    metrics.error = message if message.startswith(prefix) else f"{prefix} {message}"
-    logger.error("%s", metrics.error)
+    prefix = f"{source_id}: "
+    metrics.error = message[len(prefix) :] if message.startswith(prefix) else message
+    logger.error("%s: %s", source_id, metrics.error)
 
 
 def _finish(
@@ -302,6 +312,19 @@ def _finish(
     options: CollectOptions,
 ) -> None:
     metrics.duration_seconds = time.monotonic() - started
+    logger.info(
+        "%s %s in %.1f s: %d filing(s) seen, %d document(s) fetched, %d new and %d "
+        "updated record(s), %d failed document(s), %d needing OCR.",
+        metrics.source,
+        "succeeded" if metrics.status == "success" else "failed",
+        metrics.duration_seconds,
+        metrics.filings_seen,
+        metrics.documents_fetched,
+        metrics.records_new,
+        metrics.records_updated,
+        metrics.records_failed,
+        metrics.documents_needing_ocr,
+    )
     if options.dry_run or action is None:
         return
 
@@ -450,7 +473,6 @@ def reparse_documents(
         source_id = str(filing["source_id"])
         if source_id not in sources:
             sources[source_id] = get_source(source_id)
-        document = sources[source_id].document_for(filing, settings)
         outcome = ReparseOutcome(
             source=source_id,
             doc_id=str(filing["doc_id"]),
@@ -458,6 +480,15 @@ def reparse_documents(
             new_status=str(filing["parse_status"]),
         )
         outcomes.append(outcome)
+        try:
+            document = sources[source_id].document_for(filing, settings)
+        except NotImplementedError:
+            outcome.error = (
+                f"{source_id} reads its documents from one file; collect it again "
+                "to read them anew"
+            )
+            bar.advance(1, outcome.doc_id)
+            continue
         name = str(filing["archive_path"]).split("/", 1)[1]
         try:
             data = archive.read(source_id, name)

@@ -78,6 +78,12 @@ def only(result: CollectionResult) -> SourceMetrics:
     return result.sources[0]
 
 
+def named(metrics: SourceMetrics) -> str:
+    """Return a source's error as the command line shows it."""
+    assert metrics.error is not None
+    return f"{metrics.source}: {metrics.error}"
+
+
 def filing(conn: sqlite3.Connection, doc_id: str) -> sqlite3.Row:
     row = conn.execute("SELECT * FROM filings WHERE doc_id = ?", (doc_id,)).fetchone()
     assert row is not None, doc_id
@@ -186,9 +192,7 @@ def test_a_senate_that_refuses_or_changes_fails_the_run_naming_the_step(
     metrics = only(collect(conn, settings, ["us-senate"]))
 
     assert metrics.status == "failed"
-    assert metrics.error is not None and metrics.error.startswith(message), (
-        metrics.error
-    )
+    assert named(metrics).startswith(message), metrics.error
     source = conn.execute(
         "SELECT * FROM data_sources WHERE id = 'us-senate'"
     ).fetchone()
@@ -204,8 +208,7 @@ def test_a_report_page_that_turns_into_the_agreement_ends_the_run_as_blocked(
 
     metrics = only(collect(conn, settings, ["us-senate"]))
 
-    assert metrics.error is not None
-    assert metrics.error.startswith(
+    assert named(metrics).startswith(
         f"us-senate: the report page {server.url(BOOZMAN_PAGE)} answered with the "
         "agreement page; the session expired"
     )
@@ -322,8 +325,7 @@ def test_a_corrupt_index_zip_fails_the_house_naming_the_index(
 
     house, senate = result.sources
     assert house.status == "failed" and senate.status == "success"
-    assert house.error is not None
-    assert house.error.startswith("us-house: the 2025 index http://127.0.0.1")
+    assert named(house).startswith("us-house: the 2025 index http://127.0.0.1")
     assert "not a readable ZIP file" in house.error
     assert house.records_failed == 1
     # The readable 2023 index was still collected.
@@ -335,8 +337,7 @@ def test_a_missing_index_fails_the_house_with_the_year_named(
 ) -> None:
     metrics = only(collect(conn, settings, ["us-house"], CollectOptions(year=2024)))
 
-    assert metrics.error is not None
-    assert metrics.error.startswith("us-house: the 2024 index could not be fetched")
+    assert named(metrics).startswith("us-house: the 2024 index could not be fetched")
     assert "404" in metrics.error
 
 

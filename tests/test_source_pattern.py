@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from ptt import db, sources
-from ptt.collect import CollectOptions, run_collection
+from ptt.collect import CollectOptions, reparse_documents, run_collection
 from ptt.config import Settings, load_settings
 from ptt.http import HttpClient, RetryPolicy
 from ptt.sources.base import BaseSource, CollectRun, Document
@@ -95,3 +95,8 @@ def test_a_many_documents_file_is_stored_once_per_statement_and_again_changes_no
     assert source.fetchone()[0] == "holdings"
     archive_path = conn.execute("SELECT DISTINCT archive_path FROM filings").fetchall()
     assert [r[0] for r in archive_path] == ["example-california/schedule-a1.csv"]
+    outcomes = reparse_documents(conn, settings, source=registered, limit=2)
+    assert [o.error for o in outcomes] == [
+        "example-california reads its documents from one file; collect it again to "
+        "read them anew"
+    ] * 2

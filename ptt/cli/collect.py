@@ -27,6 +27,8 @@ SUMMARY_COLUMNS = (
     "documents_needing_ocr",
     "duration_seconds",
     "error",
+    "index_requests",
+    "listing_seconds",
 )
 FILING_COLUMNS = (
     "id",
@@ -170,7 +172,9 @@ def _write_summary(result: CollectionResult, fmt: str) -> None:
         return
 
     # The errors follow in full on stderr; the table keeps its columns readable.
-    columns = [c for c in SUMMARY_COLUMNS if c != "error"]
+    columns = [
+        c for c in SUMMARY_COLUMNS if c in TABLE_HEADINGS or c in ("source", "status")
+    ]
     table = [{TABLE_HEADINGS.get(c, c): row[c] for c in columns} for row in rows]
     output.write_records(
         table, fmt, [TABLE_HEADINGS.get(c, c) for c in columns], title="Collection"

@@ -30,8 +30,10 @@ file with :meth:`CollectRun.fetch_index` and stores each parsed document with
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -71,7 +73,7 @@ class Document:
     politician: StatedPolitician | None = None
     index_entry: dict[str, Any] | None = None
     filing_type: str | None = None
-    filing_date: Any = None
+    filing_date: dt.date | None = None
     is_amendment: bool = False
     check: Check | None = None
 
@@ -163,6 +165,8 @@ class CollectRun:
     archive: Archive
     metrics: SourceMetrics
     progress: Progress
+    # time.monotonic() when the source's run started.
+    started: float = field(default_factory=time.monotonic)
     _seen: set[str] = field(default_factory=set)
 
     @property
@@ -268,6 +272,8 @@ class CollectRun:
             self._plan(from_archive, to_fetch)
             return
 
+        if self.metrics.listing_seconds is None:
+            self.metrics.listing_seconds = time.monotonic() - self.started
         self.progress.set_total(len(from_archive) + len(to_fetch))
         for document, archived in from_archive:
             data = self.archive.read(self.source_id, document.archive_name)

@@ -358,11 +358,15 @@ def _record_display_names(
     from ptt.names import identity_key
     from ptt.store import add_politician_names, find_politician
 
+    done: set[tuple[str, int]] = set()
     for row in rows:
         shown = _display_name(row)
         politician_id = ids.get(identity_key(listed_politician(row)))
         if shown is None or politician_id is None:
             continue
+        if (shown.full_name, politician_id) in done:
+            continue
+        done.add((shown.full_name, politician_id))
         found = find_politician(run.conn, shown)
         if found is None or found == politician_id:
             # Only the alias: the display name's parts are not stated as fields.
