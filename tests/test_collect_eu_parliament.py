@@ -189,11 +189,9 @@ def test_a_missing_outgoing_list_fails_the_run_naming_it(
 
     (metrics,) = result.sources
     assert metrics.status == "failed"
-    assert metrics.error is not None
-    assert metrics.error.startswith(
-        "eu-parliament: the outgoing MEP list could not be fetched"
-    )
-    assert "404" in metrics.error
+    (error,) = result.errors()
+    assert error.startswith("eu-parliament: the outgoing MEP list could not be fetched")
+    assert "404" in error
 
 
 def test_declarations_that_are_not_a_list_fail_the_run(

@@ -189,7 +189,8 @@ def test_a_failing_or_unreadable_api_fails_the_run_naming_the_step(
 
     (metrics,) = result.sources
     assert metrics.status == "failed"
-    assert metrics.error is not None and metrics.error.startswith(message)
+    (error,) = result.errors()
+    assert error.startswith(message)
     conn = more_sources.database(tmp_path)
     assert conn.execute("SELECT COUNT(*) FROM filings").fetchone()[0] == 0
     source = conn.execute(
