@@ -28,6 +28,8 @@ def test_it_stores_sitting_members_and_each_interest_with_its_category(
     assert (metrics.status, metrics.error) == ("success", None)
     assert (metrics.filings_seen, metrics.documents_fetched) == (1, 1)
     assert (metrics.records_new, metrics.records_failed) == (1, 0)
+    assert metrics.listing_seconds is not None
+    assert 0 < metrics.listing_seconds <= metrics.duration_seconds
     conn = more_sources.database(tmp_path)
     members = {
         row["uk_member_id"]: tuple(row)[1:]

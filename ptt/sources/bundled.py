@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Sequence
 
 from ptt.collect import PlannedFetch
@@ -67,6 +68,8 @@ def process_bundled(run: CollectRun, bundle: Sequence[tuple[Document, bytes]]) -
         run.metrics.planned += [_planned(run, document) for document, _ in changed]
         return
 
+    if run.metrics.listing_seconds is None:
+        run.metrics.listing_seconds = time.monotonic() - run.started
     run.progress.set_total(len(changed))
     for document, data in changed:
         archived = run.archive.has(run.source_id, document.archive_name)
