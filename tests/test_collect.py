@@ -616,3 +616,38 @@ def test_a_document_whose_archived_copy_was_deleted_is_fetched_again(
     )
     assert again.records_processed == 4
     assert server.count(ALLEN_PDF) == 2
+
+
+def test_when_no_index_can_be_read_earlier_failures_are_not_retried(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer
+) -> None:
+    server.override(ALLEN_PDF, status=404, times=1)
+    collect(conn, settings, ["us-house"])
+    server.override("/public_disc/financial-pdfs/2023FD.zip", status=404)
+    server.override("/public_disc/financial-pdfs/2025FD.zip", status=404)
+
+    metrics = only(collect(conn, settings, ["us-house"]))
+
+    assert metrics.status == "failed"
+    assert server.count(ALLEN_PDF) == 1
+
+
+def test_a_site_that_stops_answering_ends_the_run_instead_of_trying_every_document(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer
+) -> None:
+    lines = [
+        f"Hon.\tAllen\tRichard W.\t\tP\tGA12\t2025\t1/16/2025\t{30_000_000 + n}"
+        for n in range(40)
+    ]
+    server.house_indexes = {2025: congress.index_zip(2025, lines)}
+    for n in range(40):
+        server.override(
+            f"/public_disc/ptr-pdfs/2025/{30_000_000 + n}.pdf", truncate=True
+        )
+
+    metrics = only(collect(conn, settings, ["us-house"], CollectOptions(year=2025)))
+
+    assert metrics.status == "failed"
+    assert named(metrics).startswith("us-house: 8 documents in a row got no answer")
+    asked = [p for p in server.paths() if p.startswith("/public_disc/ptr-pdfs/")]
+    assert 8 <= len(asked) < 40

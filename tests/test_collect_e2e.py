@@ -279,6 +279,46 @@ def test_a_collection_killed_midway_is_finished_by_the_next_without_duplicates(
         assert server.count(path) <= 2, path
 
 
+def test_ctrl_c_stops_a_collection_recording_it_as_interrupted_and_losing_nothing(
+    tmp_path: Path, server: FixtureServer
+) -> None:
+    server.latency = 0.25
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ptt", *congress.collect_args()],
+        cwd=ROOT,
+        env=ptt_env(tmp_path, **congress.environment(server), PTT_CONCURRENCY="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _stored_filings(tmp_path) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    assert process.returncode == 130, stderr
+    conn = database(tmp_path)
+    interrupted = conn.execute(
+        "SELECT action_type, status, error_message FROM action_logs "
+        "WHERE status = 'failed'"
+    ).fetchone()
+    assert tuple(interrupted) == (
+        "data_collection_complete",
+        "failed",
+        "interrupted before the run ended",
+    )
+    stored = _stored_filings(tmp_path)
+    server.latency = 0.0
+    collect(tmp_path, server)
+    check_documents_stored(tmp_path)
+    assert stored >= 2
+
+
 def _stored_filings(home: Path) -> int:
     path = home / "ptt.db"
     if not path.exists():

@@ -192,6 +192,10 @@ PELOSI = [
         "$210 and an expiration date of 1/20/23.",
         comment="Sold 130 call options purchased 12/20/21 (13,000 shares) at a price "
         "of $0.01 per share for a total loss of $733,691.",
+        option_type="call",
+        option_strike=210.0,
+        option_expiry=D(2023, 1, 20),
+        option_underlying="CRM",
     ),
     _pelosi_sale(
         12, "Tesla, Inc.", "TSLA", 20, M, "5,000", _loss("5,000", "140.38", "511,197")

@@ -28,7 +28,7 @@ from typing import Any, cast
 from ptt.errors import ParseError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
 from ptt.parsing.codes import HOUSE_ASSET_TYPES, HOUSE_OWNERS
-from ptt.parsing.tickers import split_asset
+from ptt.parsing.tickers import parse_option, split_asset
 
 logger = logging.getLogger(__name__)
 
@@ -1076,6 +1076,13 @@ def _transaction(
         stated.setdefault(_LABEL_FIELDS[label], []).extend(texts)
     for name, texts in stated.items():
         setattr(transaction, name, " ".join(" ".join(texts).split()) or None)
+
+    terms = parse_option(asset_text, transaction.description, type_code=parts.type_code)
+    if terms is not None:
+        transaction.option_type = terms.option_type
+        transaction.option_strike = terms.strike
+        transaction.option_expiry = terms.expiry
+        transaction.option_underlying = terms.underlying
 
     transaction.raw = {
         "lines": row.raw_lines,

@@ -30,11 +30,14 @@ file with :meth:`CollectRun.fetch_index` and stores each parsed document with
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import queue
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -55,6 +58,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Reader = Callable[[bytes], ParsedDocument]
+# Documents in a row with no answer at all (at least) before a run stops fetching.
+UNANSWERED_IN_A_ROW = 8
 # Returns why a fetched body is not the document (it is then not archived, and the
 # document is tried again next run), or None; raises BlockedError to end the run.
 Check = Callable[["httpx.Response"], str | None]
@@ -292,18 +297,39 @@ class CollectRun:
     def _fetch_all(self, documents: list[Document]) -> list[str]:
         """Fetch, archive, read and store documents; return the ids that did not come.
 
-        Downloads run on the client's threads and archive writes (each fsynced) on as
-        many more, while this thread reads and stores each document as its copy is
-        safely on disk; a document is stored only once it is archived.
+        Downloads run on the client's threads, fed by a thread of their own so that
+        reading never holds them up; archive writes (each fsynced) run on as many more;
+        this thread reads and stores each document once its copy is safely on disk.
         """
         unfetched: list[str] = []
         saving: dict[Future[ArchivedDocument], tuple[Document, bytes]] = {}
         workers = max(1, getattr(self.http, "concurrency", 1))
-        with ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive") as savers:
-            for document, outcome in self.http.fetch_many(documents, lambda d: d.url):
+        # This many documents in a row without any answer means the site went away:
+        # the rest are left for the next run rather than each waiting out its retries.
+        give_up = max(UNANSWERED_IN_A_ROW, 2 * workers)
+        unanswered = 0
+        with (
+            _Downloads(self.http, documents, workers) as downloads,
+            ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive") as savers,
+        ):
+            for document, outcome in downloads.results(
+                lambda: self._store_archived(saving, block=False)
+            ):
+                unanswered = (
+                    unanswered + 1
+                    if isinstance(outcome, FetchError) and outcome.status is None
+                    else 0
+                )
                 data = self._accepted(document, outcome)
                 if data is None:
                     unfetched.append(document.doc_id)
+                    if unanswered >= give_up:
+                        assert isinstance(outcome, FetchError)
+                        raise FetchError(
+                            f"{unanswered} documents in a row got no answer, the last "
+                            f"{outcome.message}; the rest are left for the next run",
+                            url=outcome.url,
+                        )
                     continue
                 future = savers.submit(
                     self.archive.save, self.source_id, document.archive_name, data
@@ -443,6 +469,74 @@ class CollectRun:
     def archived(self, name: str) -> ArchivedDocument | None:
         """Return the archive copy of one of this source's files, if it is there."""
         return self.archive.has(self.source_id, name)
+
+
+_DONE = object()
+Outcome = tuple[Document, "httpx.Response | FetchError"]
+
+
+class _Downloads:
+    """``fetch_many`` driven by a thread of its own, its results handed over a queue.
+
+    ``fetch_many`` starts the next download only when its caller takes a result, so a
+    caller that reads and stores in between would leave download threads idle. The
+    queue is bounded: a reader that falls behind holds the downloads back instead of
+    piling up bodies in memory.
+    """
+
+    def __init__(
+        self, http: HttpClient, documents: list[Document], workers: int
+    ) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * workers)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._pump,
+            args=(http, documents),
+            name="ptt-fetch-results",
+            daemon=True,
+        )
+
+    def __enter__(self) -> _Downloads:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # Stop taking new downloads, and empty the queue so the pump can finish.
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        self._thread.join()
+
+    def _pump(self, http: HttpClient, documents: list[Document]) -> None:
+        fetched = http.fetch_many(documents, lambda d: d.url)
+        try:
+            for item in fetched:
+                self._queue.put(item)
+                if self._stop.is_set():
+                    break
+        except BaseException as exc:
+            self._queue.put(exc)
+        finally:
+            # Closing the generator cancels the downloads not started yet.
+            close = getattr(fetched, "close", None)
+            if callable(close):
+                close()
+            self._queue.put(_DONE)
+
+    def results(self, idle: Callable[[], None]) -> Iterator[Outcome]:
+        """Yield each (document, response or error); call ``idle`` while waiting."""
+        while True:
+            try:
+                item = self._queue.get(timeout=0.02)
+            except queue.Empty:
+                idle()
+                continue
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
 
 def listed_politicians(

@@ -69,6 +69,11 @@ class UsHouseSource(BaseSource):
             listed_politicians(run, [e.politician() for e in ptrs])
             documents += [ptr_document(base, year, entry) for entry in ptrs]
 
+        if problems and not documents:
+            # No index could be read: the site is likely down, so the reports fetched
+            # in vain before are left for the next run.
+            raise FetchError("; ".join(problems), source=SOURCE)
+
         # Reports fetched in vain before (a missing PDF) are tried again.
         listed = {d.doc_id for d in documents}
         for filing in run.unfetched_filings():
