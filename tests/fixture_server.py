@@ -26,9 +26,9 @@ to the real site:
   (``uk_members``). ``uk_repeat`` serves each list that many times over, so that paging
   can be exercised with the few real records there are (ids repeat; nothing is made up).
 - European Parliament: ``/meps/en/full-list/xml`` is the fixture list (French locale,
-  2019) and ``/meps/en/incoming-outgoing/outgoing/xml`` an empty ``<meps/>``; the EP ids
-  in ``eu_outgoing_ids`` move from the first list to the second, their records served
-  as the fixture has them. Integrity Watch's ``/data/meps/doi-pretty.json`` is the
+  2019) and ``/meps/en/incoming-outgoing/outgoing/xml`` an empty ``<meps></meps>`` by
+  default; the EP ids in ``eu_outgoing_ids`` move from the first list to the second,
+  their records served as the fixture has them (a subset of the real list). Integrity Watch's ``/data/meps/doi-pretty.json`` is the
   fixture of its first 60 declarations.
 - California: CalMatters' Schedule A-1 CSV at the path of its real URL
   (``CALIFORNIA_PATH``), the fixture's first 300 rows.

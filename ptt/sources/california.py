@@ -69,11 +69,9 @@ class CaliforniaSource(BaseSource):
                 source=SOURCE,
             )
 
-        years = _chosen_years(run)
         bundle = [
             (statement_document(document, file, url), file)
             for document, file in zip(parsed, statements, strict=True)
-            if not years or _year(document) in years
         ]
         logger.info("The Form 700 CSV holds %d statement(s).", len(bundle))
         listed_politicians(
@@ -164,11 +162,3 @@ def _year(parsed: ParsedDocument) -> int | None:
         if text.isdigit():
             return int(text)
     return None
-
-
-def _chosen_years(run: CollectRun) -> set[int]:
-    """Return the filing years asked for with --year, or none (every year)."""
-    years = set(run.options.years)
-    if run.options.year is not None:
-        years.add(run.options.year)
-    return years

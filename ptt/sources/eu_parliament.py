@@ -18,6 +18,7 @@ id only: Integrity Watch gives no names.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -36,6 +37,11 @@ SOURCE = "eu-parliament"
 FULL_LIST_PATH = "/meps/en/full-list/xml"
 OUTGOING_PATH = "/meps/en/incoming-outgoing/outgoing/xml"
 DECLARATIONS_PATH = "/data/meps/doi-pretty.json"
+# The lists, outgoing first: a sitting MEP's record wins over an outgoing one.
+LISTS = (
+    (OUTGOING_PATH, "meps/outgoing.xml", "the outgoing MEP list"),
+    (FULL_LIST_PATH, "meps/full-list.xml", "the MEP list"),
+)
 _PDF_NAME = re.compile(r"/([^/?#]+)\.pdf(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -52,10 +58,7 @@ class EuParliamentSource(BaseSource):
         """Read both MEP lists, then store each declaration Integrity Watch publishes."""
         base = run.base_url()
         meps: dict[str, StatedPolitician] = {}
-        for path, name, what in (
-            (OUTGOING_PATH, "meps/outgoing.xml", "the outgoing MEP list"),
-            (FULL_LIST_PATH, "meps/full-list.xml", "the MEP list"),
-        ):
+        for path, name, what in LISTS:
             for mep in mep_list(run, base + path, name, what):
                 meps[mep.external_ids["ep_id"]] = mep
         listed_politicians(run, list(meps.values()))
@@ -72,18 +75,57 @@ class EuParliamentSource(BaseSource):
                     declaration.get("mep_id") if isinstance(declaration, dict) else "?",
                 )
                 continue
-            bundle.append((document, declaration_bytes(declaration)))
+            if _in_window(document, run.options.since):
+                bundle.append((document, declaration_bytes(declaration)))
+        unnamed = sum(1 for document, _ in bundle if document.politician is None)
+        if unnamed:
+            logger.warning(
+                "%d of %d declarations are by MEPs neither list names; they are kept "
+                "under the EP id only, until a list names them.",
+                unnamed,
+                len(bundle),
+            )
         process_bundled(run, bundle)
 
     def document_for(self, filing: sqlite3.Row, settings: Settings) -> Document:
         """Return the declaration of a stored filing, to read its archived JSON again."""
+        entry = json.loads(filing["index_entry"] or "{}")
+        mep = self._archived_meps(settings).get(str(entry.get("mep_id")))
         return Document(
             source=SOURCE,
             doc_id=str(filing["doc_id"]),
             url=str(filing["url"]),
             archive_name=str(filing["archive_path"] or "").split("/", 1)[-1],
-            reader=_reader(None),
+            reader=_reader(mep),
+            politician=mep,
         )
+
+    def _archived_meps(self, settings: Settings) -> dict[str, StatedPolitician]:
+        """Return the MEPs of the lists kept in the archive, read once per source."""
+        from ptt.archive import Archive
+        from ptt.errors import StoreError
+        from ptt.parsing.eu_parliament import parse_mep_list
+
+        cached: dict[str, StatedPolitician] | None = getattr(self, "_meps", None)
+        if cached is not None:
+            return cached
+
+        archive = Archive(settings.documents_dir)
+        meps: dict[str, StatedPolitician] = {}
+        for _, name, what in LISTS:
+            try:
+                listed = parse_mep_list(archive.read(SOURCE, name))
+            except (ParseError, StoreError) as exc:
+                logger.warning(
+                    "The archived %s cannot be read (%s); declarations are read "
+                    "again without its names.",
+                    what,
+                    exc.message,
+                )
+                continue
+            meps.update({mep.external_ids["ep_id"]: mep for mep in listed})
+        self._meps = meps
+        return meps
 
 
 def mep_list(run: CollectRun, url: str, name: str, what: str) -> list[StatedPolitician]:
@@ -102,8 +144,21 @@ def mep_list(run: CollectRun, url: str, name: str, what: str) -> list[StatedPoli
         raise ParseError(
             f"{what} ({url}) cannot be read: {exc.message}", source=SOURCE, url=url
         ) from exc
+    # Only the outgoing list may be empty (early in a term); a sitting list without
+    # MEPs is an error page or a changed layout, not a Parliament.
+    if not meps and _is_sitting_list(url):
+        raise ParseError(
+            f"{what} ({url}) names no MEP; the site may have answered an error page",
+            source=SOURCE,
+            url=url,
+        )
     logger.info("%s names %d MEP(s).", what.capitalize(), len(meps))
     return meps
+
+
+def _is_sitting_list(url: str) -> bool:
+    """Return whether a list URL is the list of sitting MEPs."""
+    return url.endswith(FULL_LIST_PATH)
 
 
 def integritywatch_declarations(run: CollectRun) -> list[Any]:
@@ -144,7 +199,9 @@ def _reader(mep: StatedPolitician | None) -> Any:
         from ptt.parsing.eu_parliament import parse_integritywatch
 
         try:
-            documents = parse_integritywatch(data, [mep] if mep else ())
+            documents = parse_integritywatch(
+                data, [mep] if mep else (), warn_unnamed=False
+            )
         except ParseError as exc:
             return ParsedDocument(
                 source=SOURCE, doc_id="", parse_status="failed", parse_error=exc.message
@@ -190,4 +247,22 @@ def declaration_document(
         politician=mep,
         index_entry={"mep_id": mep_id, "date": declaration.get("date"), "url": url},
         filing_type=FILING_TYPE,
+        filing_date=_declared_on(declaration.get("date")),
     )
+
+
+def _declared_on(text: Any) -> dt.date | None:
+    """Return a declaration's date, which Integrity Watch writes DD/MM/YYYY."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _in_window(document: Document, since: dt.date | None) -> bool:
+    """Return whether a declaration was filed on or after ``since`` (undated: kept)."""
+    if since is None or document.filing_date is None:
+        return True
+    return bool(document.filing_date >= since)
