@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -45,6 +46,17 @@ FILING_COLUMNS = (
     "parse_error",
     "archive_path",
 )
+# What fits a terminal: the URL and the archive path are for programs (--format csv).
+FILING_TABLE_COLUMNS = (
+    "id",
+    "source_id",
+    "doc_id",
+    "politician",
+    "filing_date",
+    "parse_status",
+    "transaction_count",
+    "parse_error",
+)
 REPARSE_COLUMNS = (
     "source",
     "doc_id",
@@ -73,6 +85,29 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _check_source(conn: sqlite3.Connection, source: str, *, datasets: bool) -> None:
+    from ptt.sources import known_sources
+
+    known = known_sources(conn)
+    if source in known:
+        return
+
+    imported = [
+        row[0]
+        for row in conn.execute("SELECT id FROM data_sources ORDER BY id")
+        if row[0] not in known
+    ]
+    if source in imported:
+        if datasets:
+            return
+        raise UsageError(
+            f"'{source}' is an imported dataset, not a collected source: import its "
+            "file again to read it again"
+        )
+    listed = [*known, *imported] if datasets else known
+    raise UsageError(f"unknown source '{source}' (known: {', '.join(listed)})")
 
 
 def _status(value: str | None) -> str | None:
@@ -224,12 +259,10 @@ def filings_command(
     as_json: JsonOption = False,
 ) -> None:
     """List collected documents with their parse status, URL and reason."""
-    from ptt.sources import known_sources
-
-    if source is not None and source not in known_sources(open_db()):
-        raise UsageError(
-            f"unknown source '{source}' (known: {', '.join(known_sources(open_db()))})"
-        )
+    conn = open_db()
+    if source is not None:
+        _check_source(conn, source, datasets=True)
+    chosen = output.choose_format(fmt, as_json)
     where: list[str] = []
     params: list[Any] = []
     for column, value in (
@@ -247,10 +280,9 @@ def filings_command(
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY f.filing_date DESC, f.id DESC LIMIT ?"
-    rows = [dict(row) for row in open_db().execute(sql, [*params, limit])]
-    output.write_records(
-        rows, output.choose_format(fmt, as_json), FILING_COLUMNS, title="Filings"
-    )
+    rows = [dict(row) for row in conn.execute(sql, [*params, limit])]
+    columns = FILING_TABLE_COLUMNS if chosen == "table" else FILING_COLUMNS
+    output.write_records(rows, chosen, columns, title="Filings")
 
 
 def reparse_command(
@@ -277,13 +309,10 @@ def reparse_command(
     """Read archived documents again with today's readers; download nothing."""
     from ptt.actions import log_action
     from ptt.collect import reparse_documents
-    from ptt.sources import known_sources
 
-    if source is not None and source not in known_sources(open_db()):
-        raise UsageError(
-            f"unknown source '{source}' (known: {', '.join(known_sources(open_db()))})"
-        )
     conn = open_db()
+    if source is not None:
+        _check_source(conn, source, datasets=False)
     with output.progress("Reparsing") as bar:
         outcomes = reparse_documents(
             conn,
