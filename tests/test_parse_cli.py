@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -115,7 +117,12 @@ def test_it_prints_a_summary_and_a_table_for_people(
     tmp_path: Path, fixtures: Path
 ) -> None:
     result = run_ptt(
-        tmp_path, "parse", str(_pdf(fixtures, "20026537.pdf")), COLUMNS="200"
+        tmp_path,
+        "parse",
+        str(_pdf(fixtures, "20026537.pdf")),
+        "--format",
+        "table",
+        COLUMNS="200",
     )
 
     assert result.returncode == 0, result.stderr
@@ -179,7 +186,7 @@ def test_a_senate_paper_filing_exits_1_needing_ocr(
 ) -> None:
     path = fixtures / "us_senate" / PAPER
 
-    result = run_ptt(tmp_path, "parse", str(path))
+    result = run_ptt(tmp_path, "parse", str(path), "--format", "table")
 
     assert result.returncode == 1
     assert result.stderr == f"Error: {path} has no text layer and needs OCR\n"
@@ -286,3 +293,39 @@ def test_it_touches_no_database(tmp_path: Path, fixtures: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "ptt.db").exists()
+
+
+def test_off_a_terminal_it_writes_the_transactions_as_csv(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    result = run_ptt(tmp_path, "parse", str(_pdf(fixtures, "20026537.pdf")))
+
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 4
+    assert rows[0]["source"] == "us-house" and rows[0]["doc_id"] == "20026537"
+    assert rows[1]["asset_cusip"] == "91282CJP7"
+    assert rows[0]["owner"] == "spouse"
+    assert rows[0]["amount_range_min"] == "15001"
+    assert "raw" not in rows[0]
+
+
+def test_ndjson_gives_one_transaction_a_line_with_its_raw_lines(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    result = run_ptt(
+        tmp_path, "parse", str(_pdf(fixtures, "20032062.pdf")), "--format", "ndjson"
+    )
+
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    row = json.loads(lines[0])
+    assert row["doc_id"] == "20032062" and row["row"] == 1
+    assert row["raw"]["transaction_type"] == "S"
+
+
+def test_a_folder_is_refused_as_one_document(tmp_path: Path) -> None:
+    result = run_ptt(tmp_path, "parse", str(tmp_path))
+
+    assert result.returncode == 2
+    assert result.stderr == f"Error: {tmp_path} is a folder; give one document\n"

@@ -60,15 +60,28 @@ def parse_command(
             show_default=False,
         ),
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="table (a summary and the transactions), json (one object: filing, "
+            "politician, transactions), ndjson or csv (one transaction a line). "
+            "Default: table on a terminal, csv otherwise.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object.")
+        bool, typer.Option("--json", help="Short for --format json.")
     ] = False,
 ) -> None:
     """Parse one local document and show its filing and transactions."""
+    chosen = output.choose_format(fmt, as_json)
     if source is not None and source not in SOURCES:
         raise UsageError(
             f"unknown source '{source}' for parse (known: {', '.join(SOURCES)})"
         )
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give one document")
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     try:
@@ -82,10 +95,12 @@ def parse_command(
             f"cannot tell the Senate report id of {path.name}: name the file after "
             "the report's id, as ptr_<uuid>.html or paper_<uuid>.html"
         )
-    if as_json:
+    if chosen == "json":
         output.write_detail(document_json(document), "json")
-    else:
+    elif chosen == "table":
         _write_summary(document)
+    else:
+        output.write_records(transaction_rows(document), chosen, _columns(chosen))
     _raise_for_status(document, path)
 
 
@@ -136,6 +151,29 @@ def document_json(document: ParsedDocument) -> dict[str, Any]:
         "politician": None if politician is None else to_jsonable(politician),
         "transactions": [to_jsonable(row) for row in document.transactions],
     }
+
+
+def transaction_rows(document: ParsedDocument) -> list[dict[str, Any]]:
+    """Return the document's transactions as records, each naming its document."""
+    from ptt.model import to_jsonable
+
+    return [
+        {"source": document.source, "doc_id": document.doc_id or None}
+        | to_jsonable(row)
+        for row in document.transactions
+    ]
+
+
+def _columns(fmt: str) -> list[str]:
+    from dataclasses import fields
+
+    from ptt.model import Transaction
+
+    names = [f.name for f in fields(Transaction)]
+    # A row's raw lines are a nested record: JSON lines keep them, CSV cannot.
+    if fmt == "csv":
+        names.remove("raw")
+    return ["source", "doc_id", *names]
 
 
 def _write_summary(document: ParsedDocument) -> None:
