@@ -121,6 +121,8 @@ def test_backfill_prints_its_metrics_as_json(tmp_path: Path) -> None:
     ("args", "message"),
     [(("backfill-tickers", "--source", "us-congres"),
       "Error: unknown source 'us-congres' (known in this database: us-house)\n"),
+     (("tickers", "review", "--source", "us-congres"),
+      "Error: unknown source 'us-congres' (known in this database: us-house)\n"),
      (("tickers", "set", "1", "not a ticker"),
       "Error: 'not a ticker' is not a ticker (1 to 5 letters, a class after a dot: BRK.B)\n"),
      (("tickers", "set", "42", "AAPL"), "Error: no disclosure with id 42\n"),

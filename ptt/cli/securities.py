@@ -106,7 +106,7 @@ def backfill_command(
     chosen = output.choose_format(fmt, as_json) if fmt or as_json else None
     conn = open_db()
     if source:
-        _check_source(conn, source)
+        check_source(conn, source)
     action = start_action(
         conn,
         "ticker_backfill",
@@ -138,7 +138,8 @@ def backfill_command(
     output.write_detail(record, chosen)
 
 
-def _check_source(conn: sqlite3.Connection, source: str) -> None:
+def check_source(conn: sqlite3.Connection, source: str) -> None:
+    """Raise UsageError unless rows of ``source`` can be stored in this database."""
     known = sorted(
         row[0]
         for row in conn.execute(

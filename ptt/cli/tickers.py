@@ -92,9 +92,13 @@ def review_command(
     as_json: JsonOption = False,
 ) -> None:
     """List rows left without a ticker because several securities fit their name."""
+    from ptt.cli.securities import check_source
     from ptt.securities import ambiguous_rows
 
-    rows = ambiguous_rows(open_db(), source=source, limit=limit)
+    conn = open_db()
+    if source:
+        check_source(conn, source)
+    rows = ambiguous_rows(conn, source=source, limit=limit)
     output.write_records(
         rows,
         output.choose_format(fmt, as_json),
