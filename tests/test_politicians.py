@@ -280,3 +280,21 @@ def test_the_merge_command_merges_by_id_and_reports_in_one_line(
         f"Merged Markwayne Mullin ({representative}) into Markwayne Mullin ({senator}): "
         "0 filing(s) and 0 row(s) moved, 1 alias(es) recorded\n"
     )
+
+
+def test_the_merge_command_writes_csv_when_asked_for_csv(
+    fixtures: Path, tmp_path: Path
+) -> None:
+    conn = db.connect(tmp_path / "ptt.db")
+    senator, representative = _mullin_twice(fixtures, conn)
+    conn.close()
+
+    merged = run_ptt(
+        tmp_path,
+        "politicians", "merge", str(senator), str(representative), "--format", "csv",
+    )  # fmt: skip
+
+    assert merged.returncode == 0, merged.stderr
+    header, row = merged.stdout.splitlines()
+    assert header.startswith("kept_id,kept_name,merged_id,merged_name,filings_moved")
+    assert row.startswith(f"{senator},Markwayne Mullin,{representative},")

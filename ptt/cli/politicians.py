@@ -33,9 +33,9 @@ def merge_command(
     duplicate_id = find_politician_by_reference(conn, duplicate)
     result = merge_politicians(conn, kept_id, duplicate_id)
 
-    chosen = output.choose_format(fmt, as_json)
-    if chosen in ("json", "ndjson"):
-        output.write_detail(result.as_dict(), chosen)
+    # A sentence unless a format is asked for: this reports one change, not records.
+    if fmt is not None or as_json:
+        output.write_detail(result.as_dict(), output.choose_format(fmt, as_json))
         return
     output.write_text(
         f"Merged {result.merged_name} ({result.merged_id}) into {result.kept_name} "
