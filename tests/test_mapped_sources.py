@@ -480,3 +480,12 @@ def test_filers_sharing_a_document_id_stay_apart_by_filer(
     assert "lists more than one filer" in caplog.text
     assert {o.new_status for o in outcomes} == {"parsed"}
     assert not any(o.changed for o in outcomes)
+
+
+def test_sources_list_is_the_listing_of_sources(tmp_path: Path) -> None:
+    group = run_ptt(tmp_path, "sources", **ENV)
+    listed = run_ptt(tmp_path, "sources", "list", **ENV)
+
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == group.stdout
+    assert listed.stdout.startswith("id,kind,gives,active,")

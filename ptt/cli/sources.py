@@ -24,6 +24,16 @@ def sources_command(
     if ctx.invoked_subcommand is not None:
         return
 
+    _write_sources(fmt, as_json)
+
+
+@app.command("list")
+def list_command(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
+    """List every source, as ``ptt sources`` does."""
+    _write_sources(fmt, as_json)
+
+
+def _write_sources(fmt: str | None, as_json: bool) -> None:
     from ptt.sources.catalog import COLUMNS, list_sources
 
     output.write_records(
