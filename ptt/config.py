@@ -106,6 +106,28 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name}={text!r} is not a number") from None
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name)
+    if not text:
+        return default
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ConfigError(f"{name}={text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _base_url(env: Mapping[str, str], name: str) -> str:
+    variable = BASE_URL_VARIABLES[name]
+    text = env.get(variable)
+    if not text:
+        return DEFAULT_BASE_URLS[name]
+    if not text.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{variable}={text!r} is not an http or https address "
+            "(e.g. http://127.0.0.1:8000); fix or unset it"
+        )
+    return text
+
+
 def load_settings(
     db: str | Path | None = None, env: Mapping[str, str] | None = None
 ) -> Settings:
@@ -114,10 +136,13 @@ def load_settings(
     home = default_home(env)
     db_path = Path(db or env.get("PTT_DB") or home / "ptt.db").expanduser()
     log_dir = Path(env.get("PTT_LOG_DIR") or home / "logs").expanduser()
-    base_urls = {
-        name: env.get(BASE_URL_VARIABLES[name]) or url
-        for name, url in DEFAULT_BASE_URLS.items()
-    }
+    base_urls = {name: _base_url(env, name) for name in DEFAULT_BASE_URLS}
+    rate_limit = _float(env, "PTT_RATE_LIMIT", 2.0)
+    if rate_limit < 0:
+        raise ConfigError(
+            f"PTT_RATE_LIMIT={env['PTT_RATE_LIMIT']!r} is below 0 (requests per "
+            "second; 0 lifts the limit)"
+        )
     now_text = env.get("PTT_NOW")
 
     return Settings(
@@ -127,8 +152,8 @@ def load_settings(
         documents_dir=home / "documents",
         contact=env.get("PTT_CONTACT") or DEFAULT_CONTACT,
         base_urls=base_urls,
-        rate_limit=_float(env, "PTT_RATE_LIMIT", 2.0),
-        concurrency=int(_float(env, "PTT_CONCURRENCY", 4)),
+        rate_limit=rate_limit,
+        concurrency=_count(env, "PTT_CONCURRENCY", 4),
         debug=env.get("PTT_DEBUG", "") not in ("", "0"),
         now_override=parse_now(now_text) if now_text else None,
         alert_webhook=env.get("PTT_ALERT_WEBHOOK") or None,
