@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ptt import __version__
-from ptt.cli import actions, db
+from ptt.cli import actions, db, query, tickers
 from ptt.cli.common import CliState, set_state
 
 app = typer.Typer(
@@ -64,3 +64,12 @@ def main(
 
 app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
+
+# Questions about what was collected (ptt/cli/query.py).
+app.command("trades")(query.trades_command)
+app.add_typer(query.politicians_app, name="politicians")
+app.add_typer(tickers.app, name="tickers")
+app.command("late")(query.late_command)
+app.command("stats")(query.stats_command)
+app.command("export")(query.export_command)
+app.command("status")(query.status_command)
