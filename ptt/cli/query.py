@@ -31,8 +31,8 @@ TRADE_TABLE_COLUMNS = (
     "asset",
     "type",
     "owner",
-    "amount_text",
-    "document_url",
+    "amount",
+    "document",
 )
 TABLE_LIMIT = 100
 
@@ -147,7 +147,10 @@ def trades_command(
         return
 
     shown = limit or TABLE_LIMIT
-    rows = list(trades(open_db(), trade_filter, sort=sort, limit=shown + 1))
+    rows = [
+        {**row, "amount": row["amount_text"], "document": row["document_url"]}
+        for row in trades(open_db(), trade_filter, sort=sort, limit=shown + 1)
+    ]
     output.write_records(rows[:shown], "table", TRADE_TABLE_COLUMNS, title="Trades")
     if len(rows) > shown and limit is None:
         output.write_text(
