@@ -154,8 +154,15 @@ def write_stream(
     if fmt == "csv":
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(columns)
+        plain = (str, int)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            # Text and integers (most cells) go to csv as they are; None is empty.
+            writer.writerow(
+                [
+                    "" if v is None else v if type(v) in plain else _cell(v)
+                    for v in (row.get(c) for c in columns)
+                ]
+            )
             count += 1
         return count
     if fmt not in ("json", "ndjson"):

@@ -115,6 +115,24 @@ _HONORIFICS = {
 }
 
 
+def _dict_rows(
+    conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()
+) -> Iterator[dict[str, Any]]:
+    """Return the rows of a query as dicts, read as they are used."""
+    names: list[str] = []
+
+    # Building each dict from the column names is several times faster than dict(Row),
+    # which counts when an export reads a million rows.
+    def as_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+        if not names:
+            names.extend(column[0] for column in cursor.description)
+        return dict(zip(names, row, strict=True))
+
+    cursor = conn.cursor()
+    cursor.row_factory = as_dict
+    return cursor.execute(sql, params)
+
+
 # Reading what users type -----------------------------------------------------------------
 
 
@@ -518,8 +536,7 @@ def trades(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    cursor = conn.execute(sql, params)
-    return (dict(row) for row in cursor)
+    return _dict_rows(conn, sql, params)
 
 
 def format_amount(low: int | None, high: int | None, *, open_ended: bool) -> str | None:
@@ -811,8 +828,7 @@ def late_trades(
         f"SELECT {columns} FROM ({ordered}) l JOIN trades t ON t.trade_id = l.trade_id "
         "ORDER BY l.days_late DESC, l.trade_id"
     )
-    cursor = conn.execute(sql, params)
-    return (dict(row) for row in cursor)
+    return _dict_rows(conn, sql, params)
 
 
 def late_summary(
