@@ -535,28 +535,6 @@ def test_it_accepts_a_recent_tick_and_a_single_source_failure(tmp_path: Path) ->
 # Schema --------------------------------------------------------------------------------------
 
 
-def test_it_migrates_a_version_1_database_to_the_views(tmp_path: Path) -> None:
-    path = tmp_path / "ptt.db"
-    conn = db.connect(path)
-    for kind, name in conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE name IN ('trades', 'late_filings', "
-        "'ticker_activity') OR name IN ('idx_disclosures_days_after_transaction', "
-        "'idx_disclosures_days_after_notification', 'idx_disclosures_not_active', "
-        "'idx_disclosures_status_date', 'idx_disclosures_ticker_activity') "
-        "ORDER BY type = 'view' DESC, name = 'trades'"
-    ).fetchall():
-        conn.execute(f"DROP {kind.upper()} {name}")
-    conn.execute("PRAGMA user_version = 1")
-    conn.close()
-
-    migrated = db.connect(path)
-
-    names = {row[0] for row in migrated.execute("SELECT name FROM sqlite_master")}
-    assert {"trades", "late_filings", "ticker_activity"} <= names
-    assert "idx_disclosures_days_after_transaction" in names
-    assert db.user_version(migrated) == db.schema_version()
-
-
 def test_it_finds_a_ticker_in_the_trades_view_by_index(
     conn: sqlite3.Connection,
 ) -> None:

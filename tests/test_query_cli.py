@@ -8,6 +8,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from ptt.__main__ import main
 from ptt.query import LATE_COLUMNS, TRADE_COLUMNS
 from tests.helpers import run_ptt
 
@@ -247,3 +250,41 @@ def test_it_exits_1_with_the_reasons_when_something_needs_attention(
         "no tick since 2026-01-20T11:50:00Z (10 minutes ago) while 1 job(s) are "
         "enabled: is 'ptt tick' in the crontab?",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "ndjson", "csv"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["trades"],
+        ["export"],
+        ["politicians"],
+        ["politicians", "list", "x"],
+        ["tickers", "top"],
+        ["late"],
+        ["late", "--list"],
+        ["stats"],
+        ["status"],
+    ],
+)
+def test_it_answers_every_question_on_an_empty_database(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    fmt: str,
+) -> None:
+    monkeypatch.setenv("PTT_HOME", str(tmp_path))
+    if command == ["export"] and fmt == "table":
+        fmt = "csv"
+
+    code = main([*command, "--format", fmt])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    if fmt == "json":
+        json.loads(out)
+    elif fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(out)))) >= 1
+    elif fmt == "ndjson":
+        assert all(json.loads(line) is not None for line in out.splitlines())
