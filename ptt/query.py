@@ -95,24 +95,11 @@ NOTIFICATION_CLOCK_DAYS = 30
 TICK_SILENCE_SECONDS = 180
 SOURCE_FAILURES_ALERT = 2
 
-_HONORIFICS = {
-    "hon",
-    "honorable",
-    "honourable",
-    "the",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "sen",
-    "senator",
-    "rep",
-    "representative",
-    "mep",
-    "mp",
-    "sir",
-    "dame",
-}
+# Words a user may put before or around a name that never tell two people apart.
+_HONORIFICS = frozenset((
+    "hon", "honorable", "honourable", "the", "mr", "mrs", "ms", "dr", "sen", "senator",
+    "rep", "representative", "mep", "mp", "sir", "dame",
+))  # fmt: skip
 
 
 def _dict_rows(

@@ -204,7 +204,8 @@ class _ListUnlessSubcommand(TyperGroup):
         """Route ``politicians [QUERY] [OPTIONS]`` to ``politicians list``."""
         words = [arg for arg in args if not arg.startswith("-")]
         asks_help = any(arg in ("--help", "-h") for arg in args)
-        if (words and words[0] not in self.commands) or (not words and not asks_help):
+        names_a_command = any(word in self.commands for word in words)
+        if not names_a_command and (words or not asks_help):
             args = ["list", *args]
         return super().parse_args(ctx, args)
 
@@ -518,7 +519,10 @@ def stats_command(
                 if share is not None
                 else 0
             ),
-            **{f"documents {k}": v for k, v in report["documents"].items()},
+            **{
+                f"documents {status.replace('_', ' ')}": count
+                for status, count in report["documents"].items()
+            },
         },
         "table",
         title="The database",
