@@ -532,6 +532,30 @@ def test_it_accepts_a_recent_tick_and_a_single_source_failure(tmp_path: Path) ->
     }  # fmt: skip
 
 
+def test_it_lists_recent_failures_of_jobs_and_actions(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "ptt.db")
+    add_job(conn, "hourly")
+    set_tick(conn, "2026-01-20T11:59:00Z")
+    conn.execute(
+        "INSERT INTO job_executions (job_id, job_name, trigger, status, started_at, "
+        "finished_at, error_message) VALUES (1, 'hourly', 'schedule', 'timed_out', "
+        "'2026-01-20T10:00:00Z', '2026-01-20T10:30:00Z', 'ran past 1800 s')"
+    )
+    conn.execute(
+        "INSERT INTO action_logs (action_type, status, source, started_at, "
+        "finished_at, error_message) VALUES ('data_collection', 'failed', 'cli', "
+        "'2026-01-20T11:00:00Z', '2026-01-20T11:01:00Z', 'the Senate answered 403')"
+    )
+
+    report = query.status(conn, tmp_path / "ptt.db", now=NOW)
+
+    assert [(f["kind"], f["name"], f["error"]) for f in report["recent_failures"]] == [
+        ("action", "data_collection", "the Senate answered 403"),
+        ("job", "hourly", "ran past 1800 s"),
+    ]
+    assert report["problems"] == []
+
+
 # Schema --------------------------------------------------------------------------------------
 
 

@@ -288,3 +288,14 @@ def test_it_answers_every_question_on_an_empty_database(
         assert len(list(csv.reader(io.StringIO(out)))) >= 1
     elif fmt == "ndjson":
         assert all(json.loads(line) is not None for line in out.splitlines())
+
+
+def test_it_shows_a_terminal_table_of_the_first_100_trades(fixture_db: Path) -> None:
+    result = run_ptt(fixture_db.parent, "trades", "--format", "table", COLUMNS="250")
+
+    assert result.returncode == 0
+    assert "Trades" in result.stdout and "document" in result.stdout
+    assert result.stdout.count("https://") == 100
+    assert result.stderr.strip() == (
+        "Showing the first 100 trades: --limit N for more, or --format csv."
+    )
