@@ -682,6 +682,8 @@ def top_tickers(
         if by == "count"
         else "volume_min DESC, volume_max IS NULL DESC, volume_max DESC, ticker"
     )
+    # Distinct politicians are counted apart, for the tickers shown only: counting
+    # them in the ranking query would sort every row of every ticker.
     sql = f"""
         SELECT td.asset_ticker AS ticker,
                COUNT(*) AS trades,
@@ -689,7 +691,6 @@ def top_tickers(
                SUM(td.transaction_type IN ('sale_full', 'sale_partial', 'sale'))
                    AS sales,
                SUM(td.transaction_type = 'exchange') AS exchanges,
-               COUNT(DISTINCT td.politician_id) AS politicians,
                SUM(td.amount_range_min) AS volume_min,
                CASE WHEN SUM(td.amount_range_min IS NOT NULL
                              AND td.amount_range_max IS NULL) > 0
@@ -707,18 +708,22 @@ def top_tickers(
         GROUP BY td.asset_ticker
         ORDER BY {order}
     """
-    if limit is not None:
+    if limit:
         sql += " LIMIT ?"
-        params.append(limit)
-    rows = []
-    for row in conn.execute(sql, params):
-        item = dict(row)
-        item["volume"] = format_amount(
-            item["volume_min"],
-            item["volume_max"],
-            open_ended=item.pop("open_ended") > 0,
+    politicians_sql = f"""
+        SELECT COUNT(DISTINCT td.politician_id) FROM trading_disclosures td
+        WHERE td.asset_ticker = ? AND td.transaction_type IN ({_TRADE_TYPES_SQL})
+          AND {where}
+    """
+    rows = list(_dict_rows(conn, sql, [*params, limit] if limit else params))
+    for row in rows:
+        open_ended = row.pop("open_ended") > 0
+        row["volume"] = format_amount(
+            row["volume_min"], row["volume_max"], open_ended=open_ended
         )
-        rows.append(item)
+        row["politicians"] = conn.execute(
+            politicians_sql, [row["ticker"], *params]
+        ).fetchone()[0]
     return rows
 
 
