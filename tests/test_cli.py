@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ptt import db
 from ptt.__main__ import main
+from ptt.db import schema_version
 from tests.helpers import ROOT, ptt_env, run_ptt
 
 
@@ -51,8 +51,8 @@ def test_it_initialises_once_and_checks_ok(tmp_path: Path) -> None:
     second = run_ptt(tmp_path, "db", "init")
     check = run_ptt(tmp_path, "db", "check", "--json")
 
-    version = db.schema_version()
-    assert first.returncode == 0 and f"schema version {version}" in first.stdout
+    assert first.returncode == 0
+    assert f"schema version {schema_version()}" in first.stdout
     assert second.returncode == 0 and "up to date" in second.stdout
     report = json.loads(check.stdout)
     assert report["integrity"] == "ok"

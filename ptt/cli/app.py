@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from ptt import __version__
-from ptt.cli import actions, db, query, tickers
+from ptt.cli import actions, db, query
+from ptt.cli import securities as securities_cli
+from ptt.cli import tickers as tickers_cli
 from ptt.cli.common import CliState, set_state
 
 app = typer.Typer(
@@ -65,10 +67,19 @@ def main(
 app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
 
+# Tickers and the SEC list.
+app.add_typer(tickers_cli.app, name="tickers")
+app.add_typer(securities_cli.app, name="securities")
+app.command("backfill-tickers")(securities_cli.backfill_command)
+
+# ptt parse (house-parser)
+from ptt.cli import parse as _parse  # noqa: E402
+
+app.command("parse")(_parse.parse_command)
+
 # Questions about what was collected (ptt/cli/query.py).
 app.command("trades")(query.trades_command)
 app.add_typer(query.politicians_app, name="politicians")
-app.add_typer(tickers.app, name="tickers")
 app.command("late")(query.late_command)
 app.command("stats")(query.stats_command)
 app.command("export")(query.export_command)
