@@ -79,8 +79,10 @@ JOIN filings f ON f.id = td.filing_id;
 
 -- Trades disclosed after the STOCK Act clocks: more than 45 days after the transaction,
 -- or more than 30 days after the notification where the document gives it (House).
--- days_late counts the days past the clock that was missed by more. (The two halves of
--- the UNION each read one of the delay indexes below; an OR would read every row.)
+-- days_late counts the days past the clock that was missed by more. A notification dated
+-- before the transaction is a slip in the document: only the transaction clock counts
+-- then. (The two halves of the UNION each read one of the delay indexes below; an OR
+-- would read every row.)
 CREATE VIEW IF NOT EXISTS late_filings AS
 SELECT
     t.*,
@@ -92,8 +94,9 @@ FROM (
     SELECT id,
         CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER)
             AS days_after_transaction,
-        CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
-            AS days_after_notification
+        CASE WHEN transaction_date IS NULL OR notification_date >= transaction_date
+             THEN CAST(julianday(disclosure_date) - julianday(notification_date)
+                       AS INTEGER) END AS days_after_notification
     FROM trading_disclosures
     WHERE CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) > 45
       AND status = 'active'
@@ -104,6 +107,7 @@ FROM (
         CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
     FROM trading_disclosures
     WHERE CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER) > 30
+      AND (transaction_date IS NULL OR notification_date >= transaction_date)
       AND status = 'active'
       AND transaction_type IN ('purchase', 'sale_full', 'sale_partial', 'sale', 'exchange')
 ) l

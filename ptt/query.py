@@ -762,6 +762,11 @@ _DAYS_AFTER_TRANSACTION = (
 _DAYS_AFTER_NOTIFICATION = (
     "CAST(julianday(td.disclosure_date) - julianday(td.notification_date) AS INTEGER)"
 )
+# A notification dated before the transaction is a slip in the document (seen in House
+# PTRs: the year of the transaction's January); only the transaction clock is judged.
+_CREDIBLE_NOTIFICATION = (
+    "(td.transaction_date IS NULL OR td.notification_date >= td.transaction_date)"
+)
 
 
 def _late_sql(
@@ -777,11 +782,15 @@ def _late_sql(
     halves = " UNION ".join(
         f"""SELECT td.id AS trade_id, td.politician_id,
                    {_DAYS_AFTER_TRANSACTION} AS days_after_transaction,
-                   {_DAYS_AFTER_NOTIFICATION} AS days_after_notification
+                   CASE WHEN {_CREDIBLE_NOTIFICATION} THEN {_DAYS_AFTER_NOTIFICATION}
+                   END AS days_after_notification
             FROM trading_disclosures td
             WHERE {delay} > ? AND td.transaction_type IN ({_TRADE_TYPES_SQL})
               AND {where}"""
-        for delay in (_DAYS_AFTER_TRANSACTION, _DAYS_AFTER_NOTIFICATION)
+        for delay in (
+            _DAYS_AFTER_TRANSACTION,
+            f"{_CREDIBLE_NOTIFICATION} AND {_DAYS_AFTER_NOTIFICATION}",
+        )
     )
     sql = f"""
         SELECT l.*,

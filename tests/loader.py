@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ptt.model import ParsedDocument, to_jsonable
 from ptt.parsing.california import parse_form700_csv
+from ptt.parsing.house import parse_house_ptr
 from ptt.parsing.senate import parse_senate_paper, parse_senate_ptr
 from ptt.parsing.stock_watcher import parse_senate_stock_watcher
 from ptt.query import fold
@@ -76,9 +77,18 @@ def load_document(
 
 
 def fixture_documents(fixtures: Path) -> list[ParsedDocument]:
-    """Return the parsed fixture documents: Senate pages, Stock Watcher, California."""
-    senate = fixtures / "us_senate"
+    """Return the parsed fixture documents: House PTRs, Senate pages, Stock Watcher,
+    California."""
     documents = []
+    for path in sorted((fixtures / "us_house" / "ptr-pdfs").glob("*.pdf")):
+        parsed = parse_house_ptr(path.read_bytes(), path.stem)
+        year = parsed.filing_date.year if parsed.filing_date else 2025
+        parsed.url = (
+            "https://disclosures-clerk.house.gov/public_disc/ptr-pdfs/"
+            f"{year}/{path.stem}.pdf"
+        )
+        documents.append(parsed)
+    senate = fixtures / "us_senate"
     for path in sorted(senate.glob("ptr_*.html")):
         uuid = path.stem.split("_", 1)[1]
         url = f"https://efdsearch.senate.gov/search/view/ptr/{uuid}/"

@@ -153,18 +153,18 @@ def test_it_filters_by_ticker_with_the_document_link_on_every_row(
 @pytest.mark.parametrize(
     ("options", "count"),
     [
-        ({"since": "2020-11-01"}, 85),
+        ({"since": "2020-11-01"}, 104),
         ({"since": "2020-11", "until": "2020-11"}, 77),
         ({"until": "2018"}, 7),
         ({"since": "2026-01-13", "date_field": "disclosure"}, 8),
-        ({"transaction_type": "sale"}, 102),
-        ({"transaction_type": "sale_partial,exchange"}, 37),
+        ({"transaction_type": "sale"}, 116),
+        ({"transaction_type": "sale_partial,exchange"}, 48),
         ({"transaction_type": "holding"}, 300),
-        ({"owner": "SP"}, 224),
-        ({"min_amount": 500001}, 11),
+        ({"owner": "SP"}, 239),
+        ({"min_amount": 500001}, 17),
         ({"chamber": "senate", "ticker": "NVDA"}, 12),
         ({"source": "california"}, 300),
-        ({"state": "ca"}, 300),
+        ({"state": "ca"}, 314),
     ],
 )
 def test_it_filters_trades(
@@ -239,7 +239,7 @@ def test_it_rejects_an_unknown_source_naming_the_known_ones(
         query.trades(conn, query.build_filter(source="us-senat"))
 
     assert str(caught.value) == (
-        "unknown --source 'us-senat' (known: california, us-senate)"
+        "unknown --source 'us-senat' (known: california, us-house, us-senate)"
     )
 
 
@@ -315,7 +315,7 @@ def test_it_ranks_tickers_since_a_date(conn: sqlite3.Connection) -> None:
     top = query.top_tickers(conn, query.build_filter(since="2025-01-01"))
 
     assert {row["ticker"] for row in top} == {
-        "WFC", "SMCI", "SPYM", "MSFT", "IVW", "IJR", "ANET", "AAPL",
+        "WFC", "SMCI", "SPYM", "MSFT", "IVW", "IJR", "ANET", "AAPL", "GSK", "PL",
     }  # fmt: skip
     assert all(row["trades"] == 1 for row in top)
 
@@ -332,6 +332,10 @@ def test_it_ranks_tickers_since_a_date(conn: sqlite3.Connection) -> None:
         ("2024-01-01", "2024-01-02", "2024-02-05", 4),  # 34 after notice
         ("2024-01-01", "2024-01-20", "2024-02-25", 10),  # 55 after, 36 after notice
         ("2023-01-01", None, "2024-01-01", 320),  # a year late
+        # A notification dated before the transaction (a slip seen in a House PTR)
+        # leaves the transaction clock alone to judge.
+        ("2024-12-03", "2024-01-08", "2025-01-16", None),
+        ("2024-10-01", "2024-01-08", "2025-01-16", 62),
     ],
 )
 def test_it_applies_both_stock_act_clocks(
@@ -345,7 +349,7 @@ def test_it_applies_both_stock_act_clocks(
         conn, house_document("20011111", filed, [trade(1, traded, notified)])
     )
 
-    rows = list(query.late_trades(conn, query.build_filter(source="us-house")))
+    rows = list(query.late_trades(conn, query.build_filter(politician="Jane Public")))
     view = conn.execute(
         "SELECT days_late FROM late_filings WHERE filing_id = ?", (filing,)
     ).fetchall()
@@ -362,7 +366,8 @@ def test_it_does_not_count_holdings_as_late(conn: sqlite3.Connection) -> None:
         ]),
     )  # fmt: skip
 
-    assert list(query.late_trades(conn, query.build_filter(source="us-house"))) == []
+    late = query.late_trades(conn, query.build_filter(politician="Jane Public"))
+    assert list(late) == []
 
 
 def test_it_finds_the_late_fixture_report_with_its_delay(
@@ -371,17 +376,21 @@ def test_it_finds_the_late_fixture_report_with_its_delay(
     rows = list(query.late_trades(conn))
     summary = query.late_summary(conn)
 
-    assert [(r["politician"], r["ticker"]) for r in rows] == [
-        ("Daniel S Sullivan", "RPM")
-    ]
-    assert rows[0]["days_after_transaction"] == 63
-    assert rows[0]["days_late"] == 18
-    assert rows[0]["document_url"].endswith("033d040a-4fe0-4d8e-a37e-355a174d0b52/")
+    # A sale of 27 March 2025 signed on 13 August, and one of 22 May 2018 filed 24 July.
+    assert [(r["politician"], r["ticker"], r["days_after_transaction"],
+             r["days_late"]) for r in rows] == [
+        ("George Whitesides", "PL", 139, 109),  # notified the day he traded
+        ("Daniel S Sullivan", "RPM", 63, 18),
+    ]  # fmt: skip
+    assert rows[1]["document_url"].endswith("033d040a-4fe0-4d8e-a37e-355a174d0b52/")
+    assert rows[0]["document_url"].endswith("/2025/20030886.pdf")
     assert summary["total"] == {
-        "late_trades": 1, "politicians": 1, "longest_delay_days": 63,
-        "average_delay_days": 63,
+        "late_trades": 2, "politicians": 2, "longest_delay_days": 139,
+        "average_delay_days": 101,
     }  # fmt: skip
-    assert summary["politicians"][0]["politician"] == "Daniel S Sullivan"
+    assert [p["politician"] for p in summary["politicians"]] == [
+        "George Whitesides", "Daniel S Sullivan",
+    ]  # fmt: skip
 
 
 def test_it_counts_late_trades_per_politician_with_a_shorter_clock(
@@ -390,9 +399,12 @@ def test_it_counts_late_trades_per_politician_with_a_shorter_clock(
     summary = query.late_summary(conn, days=20)
 
     counts = {row["politician"]: row["late_trades"] for row in summary["politicians"]}
-    assert counts == {"Daniel S Sullivan": 1, "John Boozman": 5}
-    assert summary["total"]["late_trades"] == 6
-    assert summary["politicians"][0]["politician"] == "John Boozman"
+    assert counts == {
+        "Nancy Pelosi": 6, "John Boozman": 5, "Richard W. Allen": 4,
+        "George Whitesides": 1, "Robert B. Aderholt": 1, "Daniel S Sullivan": 1,
+    }  # fmt: skip
+    assert summary["total"]["late_trades"] == 18
+    assert summary["politicians"][0]["politician"] == "Nancy Pelosi"
 
 
 # Politicians, stats, status -----------------------------------------------------------------
@@ -445,21 +457,25 @@ def test_it_counts_rows_per_source_year_and_month(
     by_source = {s["source"]: s for s in report["sources"]}
     assert by_source["us-senate"]["rows"] == 305
     assert by_source["california"]["rows"] == 300
-    assert by_source["us-senate"]["needing_ocr"] == report["documents"]["needs_ocr"]
+    assert by_source["us-house"]["rows"] == 19
+    assert (
+        sum(s["needing_ocr"] for s in report["sources"])
+        == (report["documents"]["needs_ocr"])
+    )
     assert by_source["us-senate"]["last_filing_date"] == "2026-01-13"
-    assert report["rows"] == 605
+    assert report["rows"] == 624
     stated = [
         row.asset_ticker
         for document in fixture_documents(fixtures)
         for row in document.transactions
     ]
     with_ticker = sum(1 for ticker in stated if ticker)
-    assert len(stated) == 605
+    assert len(stated) == 624
     assert report["rows_with_ticker"] == with_ticker
-    assert report["ticker_share"] == round(with_ticker / 605, 4)
-    assert [m["month"] for m in report["by_month"]] == ["2020-10", "2020-11", "2025-12"]
+    assert report["ticker_share"] == round(with_ticker / 624, 4)
+    assert [m["month"] for m in report["by_month"]] == ["2025-03", "2025-07", "2025-12"]
     assert report["by_year"][-1] == {"year": None, "rows": 300}
-    assert sum(y["rows"] for y in report["by_year"]) == 605
+    assert sum(y["rows"] for y in report["by_year"]) == 624
 
 
 NOW = dt.datetime(2026, 1, 20, 12, 0, tzinfo=dt.UTC)

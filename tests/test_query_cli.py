@@ -40,7 +40,7 @@ def test_it_writes_trades_as_csv_that_round_trips(fixture_db: Path) -> None:
         f"SELECT {', '.join(TRADE_COLUMNS)} FROM trades ORDER BY transaction_date DESC, "
         "trade_id DESC"
     ).fetchall()
-    assert len(rows) == len(stored) == 605
+    assert len(rows) == len(stored) == 624
     as_text = [["" if v is None else str(v) for v in row] for row in stored]
     assert rows == as_text
 
@@ -140,7 +140,7 @@ def test_it_lists_politicians_without_a_subcommand(fixture_db: Path) -> None:
     by_list = run_ptt(fixture_db.parent, "politicians", "list", "wyden", "--json")
 
     assert everyone.returncode == 0, everyone.stderr
-    assert len(json.loads(everyone.stdout)) == 35  # one per full name stated
+    assert len(json.loads(everyone.stdout)) == 39  # one per full name stated
     assert [(p["name"], p["trades"]) for p in json.loads(some.stdout)] == [
         ("Ron L Wyden", 64)
     ]
@@ -188,12 +188,14 @@ def test_it_reports_late_trades_per_politician_and_in_total(fixture_db: Path) ->
     listed = run_ptt(fixture_db.parent, "late", "--days", "20", "--list")
 
     report = json.loads(summary.stdout)
-    assert report["total"]["late_trades"] == 1
-    assert report["politicians"][0]["politician"] == "Daniel S Sullivan"
-    assert [r["late_trades"] for r in rows_of_csv(shorter.stdout)] == ["5", "1"]
+    assert report["total"]["late_trades"] == 2
+    assert report["politicians"][0]["politician"] == "George Whitesides"
+    assert [r["late_trades"] for r in rows_of_csv(shorter.stdout)] == [
+        "6", "5", "4", "1", "1", "1",
+    ]  # fmt: skip
     rows = rows_of_csv(listed.stdout)
     assert list(rows[0]) == list(LATE_COLUMNS)
-    assert len(rows) == 6 and rows[0]["days_late"] == "43"
+    assert len(rows) == 18 and rows[0]["days_late"] == "119"
 
 
 def test_it_shows_stats_with_month_bars(fixture_db: Path) -> None:
@@ -202,7 +204,7 @@ def test_it_shows_stats_with_month_bars(fixture_db: Path) -> None:
     as_csv = run_ptt(fixture_db.parent, "stats", "--months", "2")
 
     report = json.loads(as_json.stdout)
-    assert report["rows"] == 605
+    assert report["rows"] == 624
     assert "Rows by month" in as_table.stdout and "█" in as_table.stdout
     lines = rows_of_csv(as_csv.stdout)
     assert {"section": "month", "name": "2025-12", "value": "8"} in lines
