@@ -414,9 +414,13 @@ FROM (
     SELECT id,
         CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER)
             AS days_after_transaction,
-        CASE WHEN transaction_date IS NULL OR notification_date >= transaction_date
-             THEN CAST(julianday(disclosure_date) - julianday(notification_date)
-                       AS INTEGER) END AS days_after_notification
+        -- The notification counts when it is not dated before the transaction: said
+        -- with the indexed delays, so that the check reads the index, not the row.
+        CASE WHEN CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) IS NULL
+                  OR CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+                     <= CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER)
+             THEN CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+        END AS days_after_notification
     FROM trading_disclosures
     WHERE CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) > 45
       AND status = 'active'
@@ -427,7 +431,9 @@ FROM (
         CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
     FROM trading_disclosures
     WHERE CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER) > 30
-      AND (transaction_date IS NULL OR notification_date >= transaction_date)
+      AND (CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) IS NULL
+           OR CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+              <= CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER))
       AND status = 'active'
       AND transaction_type IN ('purchase', 'sale_full', 'sale_partial', 'sale', 'exchange')
 ) l
