@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,9 +17,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from ptt import output
+from ptt import clock, output
+from ptt import query as questions
 from ptt.cli.common import FormatOption, JsonOption, open_db, settings
-from ptt.query import Filter
+from ptt.errors import UsageError
+from ptt.query import LATE_COLUMNS, TRADE_COLUMNS, Filter, build_filter
 
 # The columns a terminal table shows; the other formats carry every column.
 TRADE_TABLE_COLUMNS = (
@@ -96,8 +97,6 @@ def with_trade_filter(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
-        from ptt.query import build_filter
-
         values = {name: kwargs.pop(name) for name in names}
         return command(trade_filter=build_filter(**values), **kwargs)
 
@@ -135,12 +134,10 @@ def trades_command(
     as_json: JsonOption = False,
 ) -> None:
     """List trades, newest first, each with the link to its document."""
-    from ptt.query import TRADE_COLUMNS, trades
-
     chosen = output.choose_format(fmt, as_json)
     if chosen != "table":
         output.write_stream(
-            trades(open_db(), trade_filter, sort=sort, limit=limit),
+            questions.trades(open_db(), trade_filter, sort=sort, limit=limit),
             chosen,
             TRADE_COLUMNS,
         )
@@ -149,7 +146,7 @@ def trades_command(
     shown = limit or TABLE_LIMIT
     rows = [
         {**row, "amount": row["amount_text"], "document": row["document_url"]}
-        for row in trades(open_db(), trade_filter, sort=sort, limit=shown + 1)
+        for row in questions.trades(open_db(), trade_filter, sort=sort, limit=shown + 1)
     ]
     output.write_records(rows[:shown], "table", TRADE_TABLE_COLUMNS, title="Trades")
     if len(rows) > shown and limit is None:
@@ -173,14 +170,11 @@ def export_command(
     sort: SortOption = "date",
 ) -> None:
     """Export trades, with the same filters as trades, streamed row by row."""
-    from ptt.errors import UsageError
-    from ptt.query import TRADE_COLUMNS, trades
-
     chosen = fmt.lower()
     if chosen not in ("csv", "json", "ndjson"):
         raise UsageError(f"unknown format '{fmt}' (known: csv, json, ndjson)")
 
-    rows = trades(open_db(), trade_filter, sort=sort)
+    rows = questions.trades(open_db(), trade_filter, sort=sort)
     if out is None:
         output.write_stream(rows, chosen, TRADE_COLUMNS)
         return
@@ -244,9 +238,7 @@ def politicians_list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List politicians (those a name matches), the most trades first."""
-    from ptt.query import politicians
-
-    rows = politicians(open_db(), query, limit=limit)
+    rows = questions.politicians(open_db(), query, limit=limit)
     output.write_records(
         rows,
         output.choose_format(fmt, as_json),
@@ -263,9 +255,7 @@ def politicians_show_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show one politician: who, sources and ids, trades by year, top tickers."""
-    from ptt.query import politician_detail
-
-    detail = politician_detail(open_db(), name, top=top)
+    detail = questions.politician_detail(open_db(), name, top=top)
     chosen = output.choose_format(fmt, as_json)
     if chosen != "table":
         output.write_detail(detail, chosen)
@@ -342,10 +332,8 @@ def tickers_top_command(
     Totals are ranges, the sums of the bands' bounds ($1,001..$15,000 per small trade);
     with an open-ended band ("Over $50,000,000") among them the total reads "$X+".
     """
-    from ptt.query import build_filter, top_tickers
-
     flt = build_filter(since=since, until=until)
-    rows = top_tickers(open_db(), flt, by=by, limit=limit)
+    rows = questions.top_tickers(open_db(), flt, by=by, limit=limit)
     chosen = output.choose_format(fmt, as_json)
     if chosen == "table":
         output.write_records(
@@ -410,13 +398,11 @@ def late_command(
     Late means more than 45 days after the transaction, or more than 30 days after the
     notification of it (the House gives that date).
     """
-    from ptt.query import LATE_COLUMNS, build_filter, late_summary, late_trades
-
     flt = build_filter(politician=politician, since=since)
     chosen = output.choose_format(fmt, as_json)
     conn = open_db()
     if list_trades:
-        rows = late_trades(
+        rows = questions.late_trades(
             conn, flt, days=days, notification_days=notification_days, limit=limit
         )
         if chosen == "table":
@@ -425,7 +411,9 @@ def late_command(
             output.write_stream(rows, chosen, LATE_COLUMNS)
         return
 
-    summary = late_summary(conn, flt, days=days, notification_days=notification_days)
+    summary = questions.late_summary(
+        conn, flt, days=days, notification_days=notification_days
+    )
     people = summary["politicians"][:limit] if limit else summary["politicians"]
     if chosen == "json":
         output.write_detail({**summary, "politicians": people}, "json")
@@ -496,9 +484,7 @@ def stats_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show what the database holds: rows per source, year and month, freshness."""
-    from ptt.query import stats
-
-    report = stats(open_db(), months=months)
+    report = questions.stats(open_db(), months=months)
     chosen = output.choose_format(fmt, as_json)
     if chosen in ("json", "ndjson"):
         output.write_detail(report, chosen)
@@ -587,11 +573,8 @@ def status_command(fmt: FormatOption = None, as_json: JsonOption = False) -> Non
     Needs attention: a disabled job, a source that failed twice or more in a row, or no
     tick for 3 minutes while enabled jobs exist.
     """
-    from ptt import clock
-    from ptt.query import status
-
     path = settings().db_path
-    report = status(open_db(), path, now=clock.now())
+    report = questions.status(open_db(), path, now=clock.now())
     chosen = output.choose_format(fmt, as_json)
     if chosen in ("json", "ndjson"):
         output.write_detail(report, chosen)
@@ -637,7 +620,6 @@ def _print_status(report: Mapping[str, Any]) -> None:
     if not report["problems"]:
         output.write_text("All well.")
         return
-    output.write_text("Needs attention:", err=False)
+    output.write_text("Needs attention:")
     for problem in report["problems"]:
         output.write_text(f"- {problem}")
-    sys.stdout.flush()
