@@ -898,15 +898,19 @@ def stats(conn: sqlite3.Connection, *, months: int = 24) -> dict[str, Any]:
     # and totals are summed from the days (grouping by month in SQL sorts every row).
     by_day = conn.execute(
         f"""SELECT transaction_date, COUNT(*), SUM(asset_ticker IS NOT NULL),
-                   SUM(transaction_type IN ({_TRADE_TYPES_SQL}))
+                   SUM(transaction_type IN ({_TRADE_TYPES_SQL})),
+                   SUM(transaction_type IN ({_TRADE_TYPES_SQL})
+                       AND asset_ticker IS NOT NULL)
             FROM trading_disclosures WHERE status = 'active'
             GROUP BY transaction_date"""
     ).fetchall()
     rows = sum(day[1] for day in by_day)
     with_ticker = sum(day[2] for day in by_day)
+    trades = sum(day[3] for day in by_day)
+    trades_with_ticker = sum(day[4] for day in by_day)
     per_year: dict[int | None, int] = {}
     per_month: dict[str, int] = {}
-    for date, count, _, _ in by_day:
+    for date, count, *_ in by_day:
         year = int(date[:4]) if date else None
         per_year[year] = per_year.get(year, 0) + count
         if date:
@@ -915,9 +919,14 @@ def stats(conn: sqlite3.Connection, *, months: int = 24) -> dict[str, Any]:
 
     return {
         "rows": rows,
-        "trades": sum(day[3] for day in by_day),
         "rows_with_ticker": with_ticker,
         "ticker_share": round(with_ticker / rows, 4) if rows else None,
+        # Trades alone: holdings and interests (UK, EU, California) rarely state one.
+        "trades": trades,
+        "trades_with_ticker": trades_with_ticker,
+        "trade_ticker_share": (
+            round(trades_with_ticker / trades, 4) if trades else None
+        ),
         "documents": _document_counts(conn),
         "sources": _source_stats(conn),
         "by_year": [

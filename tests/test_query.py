@@ -470,6 +470,14 @@ def test_it_counts_rows_per_source_year_and_month(
         for row in document.transactions
     ]
     with_ticker = sum(1 for ticker in stated if ticker)
+    traded = [
+        row.asset_ticker
+        for document in fixture_documents(fixtures)
+        for row in document.transactions
+        if row.transaction_type in query.TRADE_TYPES
+    ]
+    assert report["trades"] == len(traded) == 324
+    assert report["trades_with_ticker"] == sum(1 for ticker in traded if ticker)
     assert len(stated) == 624
     assert report["rows_with_ticker"] == with_ticker
     assert report["ticker_share"] == round(with_ticker / 624, 4)

@@ -456,9 +456,14 @@ def _bars(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     ]
 
 
+def _share(count: int, share: float | None) -> str:
+    return f"{count} ({share:.0%})" if share is not None else str(count)
+
+
 def _stats_lines(report: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
     """Yield the report as (section, name, value) rows, for CSV."""
-    for key in ("rows", "trades", "rows_with_ticker", "ticker_share"):
+    for key in ("rows", "rows_with_ticker", "ticker_share", "trades",
+                "trades_with_ticker", "trade_ticker_share"):  # fmt: skip
         yield {"section": "total", "name": key, "value": report[key]}
     for status, count in report["documents"].items():
         yield {"section": "documents", "name": status, "value": count}
@@ -495,15 +500,15 @@ def stats_command(
         )
         return
 
-    share = report["ticker_share"]
     output.write_detail(
         {
             "rows": report["rows"],
+            "rows with a ticker": _share(
+                report["rows_with_ticker"], report["ticker_share"]
+            ),
             "trades": report["trades"],
-            "rows with a ticker": (
-                f"{report['rows_with_ticker']} ({share:.0%})"
-                if share is not None
-                else 0
+            "trades with a ticker": _share(
+                report["trades_with_ticker"], report["trade_ticker_share"]
             ),
             **{
                 f"documents {status.replace('_', ' ')}": count
