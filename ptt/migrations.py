@@ -167,3 +167,12 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_ticker_activity
                             amount_range_min, amount_range_max, politician_id)
     WHERE asset_ticker IS NOT NULL;
 """
+
+# Collection: the document an amendment names, and an index to find the amendments of a
+# politician.
+MIGRATIONS[2] += """
+ALTER TABLE filings ADD COLUMN amends_doc_id TEXT;
+
+CREATE INDEX IF NOT EXISTS idx_filings_amendments
+    ON filings (source_id, politician_id) WHERE is_amendment = 1;
+"""

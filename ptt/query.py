@@ -17,13 +17,13 @@ import calendar
 import datetime as dt
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ptt.errors import UsageError
+from ptt.names import fold
 
 # Rows that are trades, as opposed to declared holdings and interests.
 TRADE_TYPES = ("purchase", "sale_full", "sale_partial", "sale", "exchange")
@@ -198,14 +198,6 @@ def parse_sort(text: str) -> tuple[str, bool]:
 
 
 # Politician names ------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Return text folded for matching: no accents, no case, words split by spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"[’'`.]", "", plain.casefold())
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
 def _name_words(text: str) -> list[str]:

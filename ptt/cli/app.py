@@ -84,3 +84,10 @@ app.command("late")(query.late_command)
 app.command("stats")(query.stats_command)
 app.command("export")(query.export_command)
 app.command("status")(query.status_command)
+
+# ptt collect, ptt filings, ptt reparse (collect)
+from ptt.cli import collect as _collect  # noqa: E402
+
+app.command("collect")(_collect.collect_command)
+app.command("filings")(_collect.filings_command)
+app.command("reparse")(_collect.reparse_command)
