@@ -12,6 +12,8 @@ import pytest
 
 from ptt.__main__ import main
 from ptt.query import LATE_COLUMNS, TRADE_COLUMNS
+from tests import congress
+from tests.fixture_server import FixtureServer
 from tests.helpers import run_ptt
 
 
@@ -301,3 +303,30 @@ def test_it_shows_a_terminal_table_of_the_first_100_trades(fixture_db: Path) -> 
     assert result.stderr.strip() == (
         "Showing the first 100 trades: --limit N for more, or --format csv."
     )
+
+
+def test_it_answers_about_a_real_collection(
+    tmp_path: Path, fixture_server: FixtureServer, fixtures: Path
+) -> None:
+    server = congress.set_up(fixture_server, fixtures)
+    collected = run_ptt(
+        tmp_path, *congress.collect_args(), **congress.environment(server)
+    )
+    assert collected.returncode == 0, collected.stderr
+
+    sullivan = run_ptt(tmp_path, "trades", "--politician", "Dan Sullivan", "--json")
+    stats = run_ptt(tmp_path, "stats", "--json")
+    status = run_ptt(tmp_path, "status", "--json")
+
+    rows = json.loads(sullivan.stdout)
+    assert [(r["ticker"], r["type"], r["transaction_date"]) for r in rows] == [
+        ("RPM", "sale_partial", "2018-05-22")
+    ]
+    assert rows[0]["document_url"].endswith(f"/search/view/ptr/{congress.SULLIVAN_ID}/")
+    sources = {s["source"]: s for s in json.loads(stats.stdout)["sources"]}
+    assert sources["us-senate"]["last_status"] == "success"
+    assert sources["us-senate"]["last_success_at"] is not None
+    assert sources["us-house"]["needing_ocr"] == 1  # the scanned House filing
+    report = json.loads(status.stdout)
+    assert status.returncode == 0 and report["problems"] == []
+    assert {s["source"] for s in report["sources"]} >= {"us-house", "us-senate"}
