@@ -268,7 +268,8 @@ def politicians_show_command(
         and value is not None
     }
     person.update(detail["ids"])
-    person["aliases"] = "; ".join(detail["aliases"])
+    if detail["aliases"]:
+        person["aliases"] = "; ".join(detail["aliases"])
     output.write_detail(person, "table", title=detail["name"])
     output.write_records(detail["sources"], "table", title="Sources")
     output.write_records(detail["trades_by_year"], "table", title="Trades by year")
