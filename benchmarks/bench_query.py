@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import random
+import resource
 import sqlite3
 import statistics
 import sys
@@ -374,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         wall, cpu, result = _median_ms(action, args.repeat)
         print(line.format(label, wall, cpu, _size(result)))
 
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu = time.perf_counter(), time.process_time()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -387,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(line.format("export, every row as CSV (streamed, once)", wall * 1000,
                       cpu * 1000, f"{exported:,} rows"))  # fmt: skip
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak memory of the process: {peak_before / 1024:.0f} MB before the export, "
+          f"{peak_after / 1024:.0f} MB after it")  # fmt: skip
     conn.close()
     folder.cleanup()
     return 0
