@@ -114,7 +114,8 @@ def test_an_unknown_source_is_refused_with_the_known_ones_listed() -> None:
         expand_sources(["us-congres"])
 
     assert raised.value.message == (
-        "unknown source 'us-congres' (known: us-house, us-senate, us-congress, all)"
+        "unknown source 'us-congres' (known: us-house, us-senate, uk-parliament, "
+        "eu-parliament, california, us-congress, all)"
     )
 
 
@@ -531,7 +532,7 @@ def test_collect_refuses_an_unknown_source_with_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "Error: unknown source 'us-congres' (known: us-house, us-senate, "
-        "us-congress, all)"
+        "uk-parliament, eu-parliament, california, us-congress, all)"
     )
 
 
@@ -650,3 +651,22 @@ def test_a_site_that_stops_answering_ends_the_run_instead_of_trying_every_docume
     assert named(metrics).startswith("us-house: 8 documents in a row got no answer")
     asked = [p for p in server.paths() if p.startswith("/public_disc/ptr-pdfs/")]
     assert 8 <= len(asked) < 40
+
+
+def test_one_member_listed_with_and_without_a_suffix_is_one_politician(
+    conn: sqlite3.Connection, settings: Settings, server: FixtureServer, fixtures: Path
+) -> None:
+    with zipfile.ZipFile(fixtures / "us_house" / "2025FD.zip") as archive:
+        text = archive.read("2025FD.txt").decode("utf-8-sig")
+    collins = [line for line in text.splitlines() if "\tCollins\t" in line]
+    assert len(collins) == 2
+    server.house_indexes = {2025: congress.index_zip(2025, collins)}
+
+    collect(conn, settings, ["us-house"], CollectOptions(year=2025))
+
+    politicians = conn.execute("SELECT * FROM politicians").fetchall()
+    assert len(politicians) == 1
+    assert (politicians[0]["last_name"], politicians[0]["suffix"]) == ("Collins", "Jr")
+    assert politicians[0]["state_country"] == "GA"
+    owners = {r[0] for r in conn.execute("SELECT politician_id FROM filings")}
+    assert owners == {politicians[0]["id"]}

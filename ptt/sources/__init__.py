@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 SOURCES: dict[str, str] = {
     "us-house": "ptt.sources.us_house:UsHouseSource",
     "us-senate": "ptt.sources.us_senate:UsSenateSource",
+    # Holdings and declared interests, never trades.
+    "uk-parliament": "ptt.sources.uk_parliament:UkParliamentSource",
+    "eu-parliament": "ptt.sources.eu_parliament:EuParliamentSource",
+    "california": "ptt.sources.california:CaliforniaSource",
 }
 SOURCE_GROUPS: dict[str, list[str]] = {"us-congress": ["us-house", "us-senate"]}
 ALL = "all"

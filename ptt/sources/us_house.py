@@ -9,6 +9,7 @@ filings have no text and are recorded as needing OCR.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import sqlite3
@@ -91,11 +92,12 @@ class UsHouseSource(BaseSource):
 
         base = settings.base_url(self.base_url_key)
         entry_data: dict[str, Any] = json.loads(filing["index_entry"] or "{}")
-        if entry_data.get("last"):
+        names = {f.name for f in dataclasses.fields(HouseIndexEntry)}
+        if entry_data.get("last") and names <= set(entry_data):
             filed = entry_data.get("filing_date")
             entry = HouseIndexEntry(
                 **{
-                    **entry_data,
+                    **{name: entry_data[name] for name in names},
                     "filing_date": dt.date.fromisoformat(filed) if filed else None,
                 }
             )

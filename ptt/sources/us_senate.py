@@ -79,9 +79,9 @@ class UsSenateSource(BaseSource):
         run.process(documents)
 
     def _document(self, base: str, row: SearchRow) -> Document:
-        url = (
-            base + row.report_url if row.report_url.startswith("/") else row.report_url
-        )
+        # The site's own host is replaced by the base URL, so that a mirror serves
+        # the report pages too.
+        url = base + urlsplit(row.report_url).path
         return report_document(
             doc_id=row.doc_id,
             url=url,
