@@ -35,6 +35,9 @@ to the real site:
 
 The Integrity Watch file and the California CSV send an ETag and Last-Modified too.
 
+Published files: ``files`` maps a path to a fixture file served as it is, with an ETag
+and Last-Modified (a state's CSV or JSON download, read through a mapping file).
+
 Knobs: ``latency`` (seconds added to every request), ``override(path, ...)`` to inject
 a status, a body, headers, a redirect, ``Retry-After``, a truncated or a huge body (for
 the first ``times`` requests only, if given), and ``requests``, the log of what was
@@ -147,6 +150,8 @@ class FixtureServer:
         self.senate_pages: dict[tuple[str, str], Path] = {}
         self.senate_page_fallback: dict[str, str] = {}
         self.senate_rows: list[list[str]] = []
+        # Published files served as they are, by path (CSV and JSON downloads).
+        self.files: dict[str, Path] = {}
         self.uk_interests: list[dict[str, Any]] = []
         self.uk_members: list[dict[str, Any]] = []
         self.uk_repeat = 1
@@ -286,6 +291,9 @@ class FixtureServer:
         query: dict[str, str] | None = None,
     ) -> Reply:
         """Return the normal answer to a request."""
+        if method == "GET" and path in self.files:
+            return _published_file(self.files[path])
+
         if method == "GET":
             reply = self._other_sources(path, query or {})
             if reply is not None:
@@ -741,6 +749,12 @@ def _membership(member: dict[str, Any]) -> dict[str, Any]:
 def _is_current(member: dict[str, Any]) -> bool:
     status = _membership(member).get("membershipStatus") or {}
     return bool(status.get("statusIsActive"))
+
+
+def _published_file(path: Path) -> Reply:
+    kinds = {".csv": "text/csv; charset=utf-8", ".json": "application/json"}
+    kind = kinds.get(path.suffix.lower(), "application/octet-stream")
+    return Reply(200, path.read_bytes(), kind, validators=True)
 
 
 def _not_found() -> Reply:

@@ -91,3 +91,19 @@ from ptt.cli import collect as _collect  # noqa: E402
 app.command("collect")(_collect.collect_command)
 app.command("filings")(_collect.filings_command)
 app.command("reparse")(_collect.reparse_command)
+
+# ptt politicians merge (states-import), in the one politicians group that list and
+# show come with (ptt/cli/query.py).
+from ptt.cli import politicians as _politicians  # noqa: E402
+
+query.politicians_app.command("merge")(_politicians.merge_command)
+
+# ptt sources (states-import)
+from ptt.cli import sources as _sources  # noqa: E402
+
+app.add_typer(_sources.app, name="sources")
+
+# ptt import (states-import)
+from ptt.cli import imports as _imports  # noqa: E402
+
+app.command("import")(_imports.import_command)
