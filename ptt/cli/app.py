@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ptt import __version__
-from ptt.cli import actions, db
+from ptt.cli import actions, db, jobs
 from ptt.cli.common import CliState, set_state
 
 app = typer.Typer(
@@ -64,3 +64,5 @@ def main(
 
 app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
+app.add_typer(jobs.app, name="jobs")
+app.command("tick")(jobs.tick_command)
