@@ -259,25 +259,31 @@ def _run_command(ctx: JobContext) -> JobOutcome:
     )
     log.info("Running the command: %s", command)
     # The shell runs in this worker's process group, so that a timeout or a dead tick
-    # stops the command and everything it started.
-    completed = subprocess.run(
+    # stops the command and everything it started. Its output is logged as it comes,
+    # so that a run stopped by its timeout still shows what the command said.
+    process = subprocess.Popen(
         command,
         shell=True,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        check=False,
     )
-    text = completed.stdout.decode("utf-8", errors="replace")
-    if len(text) > COMMAND_OUTPUT_LIMIT:
-        text = text[-COMMAND_OUTPUT_LIMIT:]
-        log.info("The command's output was longer; only its last 64 KiB are kept.")
-    for line in text.splitlines():
-        log.info("| %s", line)
+    assert process.stdout is not None
+    size = 0
+    for raw in process.stdout:
+        size += len(raw)
+        if size <= COMMAND_OUTPUT_LIMIT:
+            log.info("| %s", raw.decode("utf-8", errors="replace").rstrip("\n"))
+    status = process.wait()
+    if size > COMMAND_OUTPUT_LIMIT:
+        log.info(
+            "The command wrote %s bytes; only the first %s are in this log.",
+            size,
+            COMMAND_OUTPUT_LIMIT,
+        )
 
-    status = completed.returncode
-    metrics = {"exit_status": status, "output_bytes": len(completed.stdout)}
+    metrics = {"exit_status": status, "output_bytes": size}
     if status != 0:
         return JobOutcome(
             metrics=metrics,

@@ -638,10 +638,18 @@ def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> Run
     )  # fmt: skip
     workdir = Path(tempfile.mkdtemp(prefix=f"ptt-run-{claim.execution_id}-"))
     started = time.monotonic()
+    interrupted = False
     try:
         values = _supervise(settings, claim, workdir)
-    finally:
-        duration = round(time.monotonic() - started, 3)
+    except KeyboardInterrupt:
+        # The job's processes are stopped; record the run before leaving.
+        interrupted = True
+        values = {
+            "status": "failed",
+            "error_type": "Interrupted",
+            "error_message": "the run was interrupted (Ctrl-C or SIGTERM) and stopped",
+        }
+    duration = round(time.monotonic() - started, 3)
     shutil.rmtree(workdir, ignore_errors=True)
 
     values.update(
@@ -677,6 +685,8 @@ def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> Run
         f" ({result.error_message})" if result.error_message else "",
     )
     _after_outcome(conn, settings, finished, claim.execution_id, result)
+    if interrupted:
+        raise KeyboardInterrupt
     return result
 
 
@@ -868,12 +878,18 @@ def tick_main(argv: list[str]) -> int:
     return run_ticks(db=options.db, watch=options.watch, verbosity=options.verbose)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_ticks(*, db: str | None, watch: bool, verbosity: int) -> int:
     """Tick once, or every minute with ``watch``; return the last tick's exit code."""
     from ptt.logs import setup_logging
 
     settings = load_settings(db)
     setup_logging(settings.log_dir, verbosity, settings.debug)
+    # A service manager stops --watch with SIGTERM: end as on Ctrl-C, runs recorded.
+    signal.signal(signal.SIGTERM, _interrupt)
     conn = connect(settings.db_path)
     while True:
         report = tick(conn, settings)
