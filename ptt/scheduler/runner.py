@@ -193,7 +193,8 @@ def _record_outcome(
         reason = None
         failures = int(job["consecutive_failures"])
         if status == "success":
-            if failures > 0:
+            # Recovered: a success after failures (even when `jobs enable` reset them).
+            if failures > 0 or job["last_status"] in FAILING:
                 events.append("job_recovered")
             failures = 0
         elif status in FAILING:
