@@ -428,11 +428,11 @@ def test_catch_up_all_is_capped_per_tick(
 ) -> None:
     from ptt.config import load_settings
     from ptt.db import connect
-    from ptt.scheduler import runner
+    from ptt.scheduler import execution, runner
     from ptt.scheduler.jobs import JobSpec, add_job
 
     monkeypatch.setenv("PTT_NOW", T0)
-    monkeypatch.setattr(runner, "CATCH_UP_LIMIT", 3)
+    monkeypatch.setattr(execution, "CATCH_UP_LIMIT", 3)
     settings = load_settings(tmp_path / "ptt.db", env={"PTT_HOME": str(tmp_path)})
     conn = connect(settings.db_path)
     add_job(conn, JobSpec("minutely", "command", {"command": "true"}, cron="* * * * *",

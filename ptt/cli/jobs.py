@@ -249,7 +249,7 @@ def remove_command(name: NameArgument) -> None:
 @app.command("run-now")
 def run_now_command(name: NameArgument) -> None:
     """Run a job now, in the foreground, as a manual run; its schedule does not move."""
-    from ptt.scheduler.runner import run_now
+    from ptt.scheduler.execution import run_now
 
     result = run_now(open_db(), settings(), name)
     line = (
