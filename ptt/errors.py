@@ -54,6 +54,19 @@ class DatabaseError(PttError):
 class FetchError(PttError):
     """A source could not be reached, or answered with something unusable."""
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        document: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source, url=url, document=document)
+        # The HTTP status of the last answer, None when no answer came.
+        self.status = status
+
 
 class BlockedError(FetchError):
     """The source refused the request or sent us back to its agreement page."""

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The real local HTTP server of the fixtures, as the ``fixture_server`` fixture.
+pytest_plugins = ["tests.fixture_server"]
+
 ROOT = Path(__file__).resolve().parents[1]
 # The real source documents live in ../shared/fixtures beside the repository (CI lays
 # shared/ there too); PTT_FIXTURES points elsewhere when needed.

@@ -1,0 +1,330 @@
+-- The ptt database: what politicians disclose, where it came from, and what ran.
+--
+-- This file is the one source of the schema. A new database is created from it and
+-- stamped with the version below; older databases are brought up to it by the numbered
+-- migrations in ptt/migrations.py. Every timestamp is UTC, ISO-8601 text
+-- (YYYY-MM-DDTHH:MM:SSZ); every date is YYYY-MM-DD.
+--
+-- schema-version: 1
+
+-- People -------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS politicians (
+    id              INTEGER PRIMARY KEY,
+    full_name       TEXT NOT NULL,
+    first_name      TEXT,
+    middle_name     TEXT,
+    last_name       TEXT,
+    suffix          TEXT,
+    honorific       TEXT,
+    role            TEXT,        -- Representative, Senator, MEP, MP, state official
+    party           TEXT,
+    political_group TEXT,        -- European Parliament group
+    state_country   TEXT,        -- US state code, or the country
+    district        TEXT,        -- House district, UK constituency
+    chamber         TEXT,        -- house, senate, commons, lords, european_parliament, state
+    -- The normalised identity: jurisdiction, last name and first name without honorifics,
+    -- suffixes or middle initials, so that spelling variants of one person meet.
+    identity_key    TEXT NOT NULL UNIQUE,
+    bioguide_id     TEXT UNIQUE,
+    uk_member_id    TEXT UNIQUE,
+    ep_id           TEXT UNIQUE,
+    ca_filer_id     TEXT,
+    merged_into_id  INTEGER REFERENCES politicians(id),
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- Other spellings and keys that name a known politician (name variants, merges).
+CREATE TABLE IF NOT EXISTS politician_aliases (
+    alias_key     TEXT PRIMARY KEY,
+    politician_id INTEGER NOT NULL REFERENCES politicians(id) ON DELETE CASCADE,
+    alias_name    TEXT,
+    source_id     TEXT,
+    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS idx_politician_aliases_politician
+    ON politician_aliases (politician_id);
+
+-- Sources and documents ---------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS data_sources (
+    id                    TEXT PRIMARY KEY,    -- us-house, us-senate, uk-parliament, ...
+    name                  TEXT NOT NULL,
+    url                   TEXT,
+    gives                 TEXT NOT NULL DEFAULT 'trades'
+                          CHECK (gives IN ('trades', 'holdings', 'trades and holdings')),
+    is_active             INTEGER NOT NULL DEFAULT 1,
+    mapping               TEXT,                -- JSON column mapping of an added source
+    last_pull_at          TEXT,
+    last_success_at       TEXT,
+    last_status           TEXT CHECK (last_status IN ('running', 'success', 'failed')),
+    last_error            TEXT,
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+    last_filings_seen     INTEGER,
+    last_documents_fetched INTEGER,
+    last_records_found    INTEGER,
+    last_records_new      INTEGER,
+    last_records_updated  INTEGER,
+    last_records_failed   INTEGER,
+    created_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE IF NOT EXISTS filings (
+    id                INTEGER PRIMARY KEY,
+    source_id         TEXT NOT NULL REFERENCES data_sources(id),
+    doc_id            TEXT NOT NULL,           -- the source's own document id
+    politician_id     INTEGER REFERENCES politicians(id),
+    filing_type       TEXT,
+    filing_date       TEXT,
+    year              INTEGER,
+    url               TEXT,
+    archive_path      TEXT,                    -- relative to PTT_HOME/documents
+    fetched_at        TEXT,
+    sha256            TEXT,
+    size_bytes        INTEGER,
+    parse_status      TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (parse_status IN ('pending', 'parsed', 'needs_ocr', 'failed',
+                                              'not_a_transaction_report')),
+    parse_error       TEXT,
+    parsed_at         TEXT,
+    transaction_count INTEGER,
+    is_amendment      INTEGER NOT NULL DEFAULT 0,
+    amends_filing_id  INTEGER REFERENCES filings(id),
+    page_image_urls   TEXT,                    -- JSON list, for scans that need OCR
+    index_entry       TEXT,                    -- JSON of the index or search row
+    origin            TEXT,                    -- a dataset that supplied the document
+    created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    UNIQUE (source_id, doc_id)
+);
+CREATE INDEX IF NOT EXISTS idx_filings_politician ON filings (politician_id);
+CREATE INDEX IF NOT EXISTS idx_filings_status ON filings (parse_status, source_id);
+CREATE INDEX IF NOT EXISTS idx_filings_date ON filings (filing_date);
+
+CREATE TABLE IF NOT EXISTS trading_disclosures (
+    id                 INTEGER PRIMARY KEY,
+    politician_id      INTEGER NOT NULL REFERENCES politicians(id),
+    filing_id          INTEGER NOT NULL REFERENCES filings(id),
+    row_number         INTEGER NOT NULL,       -- the row's place in the document
+    transaction_date   TEXT,
+    notification_date  TEXT,
+    disclosure_date    TEXT,                   -- the filing date of the document
+    owner              TEXT CHECK (owner IN ('self', 'spouse', 'joint', 'dependent')),
+    asset_name         TEXT,
+    asset_ticker       TEXT,
+    ticker_source      TEXT,                   -- document, sec_exact, sec_alias, manual
+    ticker_confidence  REAL,
+    asset_cusip        TEXT,
+    asset_isin         TEXT,
+    asset_type         TEXT,
+    asset_type_code    TEXT,
+    transaction_type   TEXT CHECK (transaction_type IN ('purchase', 'sale_full',
+                           'sale_partial', 'sale', 'exchange', 'holding', 'interest')),
+    amount_range_min   INTEGER,
+    amount_range_max   INTEGER,                -- NULL when open-ended
+    amount_text        TEXT,
+    cap_gains_over_200 INTEGER,
+    filing_status      TEXT,                   -- the row's own "New" / "Amended" label
+    subholding_of      TEXT,
+    location           TEXT,
+    description        TEXT,
+    comment            TEXT,
+    option_type        TEXT,
+    option_strike      REAL,
+    option_expiry      TEXT,
+    option_underlying  TEXT,
+    category           TEXT,                   -- the register's category, for interests
+    origin             TEXT,                   -- a dataset that supplied the row
+    status             TEXT NOT NULL DEFAULT 'active'
+                       CHECK (status IN ('active', 'amended', 'duplicate', 'withdrawn')),
+    amended_by_filing_id INTEGER REFERENCES filings(id),
+    source_url         TEXT,
+    raw                TEXT,                   -- JSON of the row as the document gave it
+    created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    UNIQUE (filing_id, row_number)
+);
+CREATE INDEX IF NOT EXISTS idx_disclosures_politician_date
+    ON trading_disclosures (politician_id, transaction_date);
+CREATE INDEX IF NOT EXISTS idx_disclosures_ticker_date
+    ON trading_disclosures (asset_ticker, transaction_date);
+CREATE INDEX IF NOT EXISTS idx_disclosures_date ON trading_disclosures (transaction_date);
+CREATE INDEX IF NOT EXISTS idx_disclosures_disclosure_date
+    ON trading_disclosures (disclosure_date);
+CREATE INDEX IF NOT EXISTS idx_disclosures_type_date
+    ON trading_disclosures (transaction_type, transaction_date);
+CREATE INDEX IF NOT EXISTS idx_disclosures_no_ticker
+    ON trading_disclosures (id) WHERE asset_ticker IS NULL;
+
+-- Securities: the SEC's ticker list, for resolving names that state no ticker.
+CREATE TABLE IF NOT EXISTS securities (
+    ticker          TEXT PRIMARY KEY,
+    cik             INTEGER,
+    title           TEXT NOT NULL,
+    exchange        TEXT,
+    normalized_name TEXT NOT NULL,
+    source          TEXT NOT NULL DEFAULT 'sec',   -- sec, bundled
+    fetched_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_securities_name ON securities (normalized_name);
+
+-- Scheduler ----------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS scheduled_jobs (
+    id                       INTEGER PRIMARY KEY,
+    name                     TEXT NOT NULL UNIQUE,
+    kind                     TEXT NOT NULL,        -- collect, backfill-tickers, cleanup
+    args                     TEXT NOT NULL DEFAULT '{}',   -- JSON, validated when added
+    schedule_type            TEXT NOT NULL CHECK (schedule_type IN ('cron', 'interval')),
+    cron_expr                TEXT,
+    interval_seconds         INTEGER CHECK (interval_seconds IS NULL OR interval_seconds >= 60),
+    timezone                 TEXT NOT NULL DEFAULT 'UTC',
+    catch_up                 TEXT NOT NULL DEFAULT 'latest'
+                             CHECK (catch_up IN ('latest', 'all', 'none')),
+    max_consecutive_failures INTEGER NOT NULL DEFAULT 5,
+    timeout_seconds          INTEGER,
+    is_enabled               INTEGER NOT NULL DEFAULT 1,
+    is_paused                INTEGER NOT NULL DEFAULT 0,
+    disabled_reason          TEXT,
+    disabled_at              TEXT,
+    consecutive_failures     INTEGER NOT NULL DEFAULT 0,
+    next_run_at              TEXT,                 -- the next slot, UTC
+    last_run_at              TEXT,
+    last_status              TEXT,
+    created_at               TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at               TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    CHECK ((schedule_type = 'cron' AND cron_expr IS NOT NULL)
+        OR (schedule_type = 'interval' AND interval_seconds IS NOT NULL))
+);
+
+CREATE TABLE IF NOT EXISTS job_executions (
+    id               INTEGER PRIMARY KEY,
+    job_id           INTEGER REFERENCES scheduled_jobs(id) ON DELETE SET NULL,
+    job_name         TEXT NOT NULL,
+    scheduled_for    TEXT,                     -- the slot; NULL for manual runs
+    trigger          TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual', 'recovery')),
+    status           TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed',
+                         'timed_out', 'abandoned', 'skipped')),
+    started_at       TEXT,
+    finished_at      TEXT,
+    duration_seconds REAL,
+    error_type       TEXT,
+    error_message    TEXT,
+    traceback        TEXT,
+    log              TEXT,                     -- the log lines captured during the run
+    log_truncated    INTEGER NOT NULL DEFAULT 0,
+    metrics          TEXT,                     -- JSON
+    owner_host       TEXT,                     -- the lease: who runs it
+    owner_pid        INTEGER,
+    heartbeat_at     TEXT,
+    lease_expires_at TEXT,
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+-- One row per scheduled slot, whatever the number of ticks racing for it.
+CREATE UNIQUE INDEX IF NOT EXISTS idx_job_executions_slot
+    ON job_executions (job_id, scheduled_for);
+-- Never two runs of one job at once.
+CREATE UNIQUE INDEX IF NOT EXISTS idx_job_executions_one_running
+    ON job_executions (job_id) WHERE status = 'running';
+CREATE INDEX IF NOT EXISTS idx_job_executions_job_started
+    ON job_executions (job_id, started_at);
+CREATE INDEX IF NOT EXISTS idx_job_executions_status ON job_executions (status);
+
+-- Small facts the scheduler keeps: when tick last ran, and by whom.
+CREATE TABLE IF NOT EXISTS scheduler_state (
+    key        TEXT PRIMARY KEY,
+    value      TEXT,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE IF NOT EXISTS alerts (
+    id           INTEGER PRIMARY KEY,
+    event        TEXT NOT NULL,                -- job_failed, job_disabled, job_recovered
+    job_name     TEXT,
+    execution_id INTEGER,
+    dedupe_key   TEXT NOT NULL,
+    payload      TEXT NOT NULL,                -- JSON as sent
+    channel      TEXT,                         -- webhook, command
+    delivered    INTEGER NOT NULL DEFAULT 0,
+    suppressed   INTEGER NOT NULL DEFAULT 0,
+    error        TEXT,
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS idx_alerts_dedupe ON alerts (dedupe_key, created_at);
+
+-- Action log -----------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS action_logs (
+    id               INTEGER PRIMARY KEY,
+    action_type      TEXT NOT NULL,
+    status           TEXT NOT NULL
+                     CHECK (status IN ('initiated', 'in_progress', 'completed', 'failed')),
+    source           TEXT NOT NULL CHECK (source IN ('cli', 'scheduled_job', 'recovery')),
+    user_name        TEXT,
+    job_id           INTEGER,
+    execution_id     INTEGER,
+    target           TEXT,                     -- what the action was about
+    details          TEXT,                     -- JSON
+    result_message   TEXT,
+    error_message    TEXT,
+    started_at       TEXT NOT NULL,
+    finished_at      TEXT,
+    duration_seconds REAL
+);
+CREATE INDEX IF NOT EXISTS idx_action_logs_started ON action_logs (started_at);
+CREATE INDEX IF NOT EXISTS idx_action_logs_type ON action_logs (action_type, started_at);
+
+-- Views for monitoring ------------------------------------------------------------------
+
+CREATE VIEW IF NOT EXISTS job_execution_summary AS
+SELECT
+    j.id AS job_id,
+    j.name AS job_name,
+    COUNT(e.id) AS total_runs,
+    SUM(e.status = 'success') AS successes,
+    SUM(e.status IN ('failed', 'timed_out', 'abandoned')) AS failures,
+    ROUND(100.0 * SUM(e.status = 'success')
+          / NULLIF(SUM(e.status IN ('success', 'failed', 'timed_out', 'abandoned')), 0), 1)
+        AS success_rate,
+    ROUND(AVG(e.duration_seconds), 3) AS avg_duration_seconds,
+    MAX(e.started_at) AS latest_run_at
+FROM scheduled_jobs j
+LEFT JOIN job_executions e ON e.job_id = j.id
+GROUP BY j.id;
+
+-- The state of each job. "overdue": the next slot plus a grace of 5 minutes passed with no
+-- run (the CLI computes the same with PTT_NOW when a simulated clock is set).
+CREATE VIEW IF NOT EXISTS scheduled_jobs_status AS
+SELECT
+    j.id AS job_id,
+    j.name AS job_name,
+    j.kind,
+    CASE WHEN j.schedule_type = 'cron' THEN j.cron_expr
+         ELSE 'every ' || j.interval_seconds || 's' END AS schedule,
+    j.timezone,
+    CASE
+        WHEN j.is_enabled = 0 THEN 'disabled'
+        WHEN j.is_paused = 1 THEN 'paused'
+        WHEN EXISTS (SELECT 1 FROM job_executions r
+                     WHERE r.job_id = j.id AND r.status = 'running') THEN 'running'
+        WHEN j.next_run_at IS NOT NULL
+             AND datetime(j.next_run_at, '+5 minutes')
+                 < datetime(strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) THEN 'overdue'
+        ELSE 'scheduled'
+    END AS state,
+    j.disabled_reason,
+    j.consecutive_failures,
+    j.max_consecutive_failures,
+    last.status AS last_status,
+    last.started_at AS last_started_at,
+    last.duration_seconds AS last_duration_seconds,
+    last.error_message AS last_error,
+    j.next_run_at
+FROM scheduled_jobs j
+LEFT JOIN job_executions last ON last.id = (
+    SELECT e.id FROM job_executions e
+    WHERE e.job_id = j.id AND e.status != 'skipped'
+    ORDER BY e.started_at DESC, e.id DESC LIMIT 1
+);
