@@ -220,19 +220,20 @@ def _after_outcome(
             result=finished.disabled_reason,
         )
     for event in finished.events:
-        alerts.send_alert(
-            conn,
-            settings,
-            alerts.Alert(
-                event=event,
-                job=finished.job_name,
-                execution_id=execution_id,
-                status=finished.status,
-                error=result.error_message if finished.status != "success" else None,
-                consecutive_failures=finished.consecutive_failures,
-                time=clock.now_text(),
-            ),
+        alert = alerts.Alert(
+            event=event,
+            job=finished.job_name,
+            execution_id=execution_id,
+            status=finished.status,
+            error=result.error_message if finished.status != "success" else None,
+            consecutive_failures=finished.consecutive_failures,
+            time=clock.now_text(),
         )
+        try:
+            alerts.send_alert(conn, settings, alert)
+        except Exception:
+            # An alert must never fail the job, nor stop the tick's other jobs.
+            log.exception("The alert %s for job %s failed.", event, finished.job_name)
 
 
 # Leases -------------------------------------------------------------------------------

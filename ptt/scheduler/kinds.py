@@ -187,10 +187,25 @@ def _validate_backfill(
             raise ScheduleError("--source: backfill-tickers takes one source at most")
         source = source[0] if source else None
     if source is not None:
-        checked["source"] = str(source)
+        checked["source"] = _known_source(str(source))
     if (limit := _positive(args, "limit")) is not None:
         checked["limit"] = limit
     return checked
+
+
+def _known_source(source: str) -> str:
+    try:
+        from ptt.sources import (  # type: ignore[import-not-found, unused-ignore]
+            known_sources,
+        )
+    except ImportError:
+        return source
+    known = known_sources()
+    if source not in known:
+        raise ScheduleError(
+            f"--source: unknown source '{source}' (known: {', '.join(known)})"
+        )
+    return source
 
 
 def _run_backfill(ctx: JobContext) -> JobOutcome:
