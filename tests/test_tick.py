@@ -586,3 +586,68 @@ def test_a_tick_stopped_during_a_run_records_the_run_as_interrupted(
     [run] = executions(tmp_path)
     assert ticking.returncode == 130
     assert (run["status"], run["error_type"]) == ("failed", "Interrupted")
+
+
+# Job kinds built elsewhere -------------------------------------------------------------
+
+
+def test_a_scheduled_collect_records_the_collections_metrics(
+    tmp_path: Path, fixtures: Path, request: pytest.FixtureRequest
+) -> None:
+    pytest.importorskip("ptt.collect")
+    congress = pytest.importorskip("tests.congress")
+    server = congress.set_up(request.getfixturevalue("fixture_server"), fixtures)
+    add(tmp_path, "congress", "--interval", "6h", "--run", "collect",
+        "--source", "us-congress", "--year", "2025")  # fmt: skip
+
+    result = tick(tmp_path, T0, **congress.environment(server))
+
+    assert result.returncode == 0, result.stderr
+    [run] = executions(tmp_path)
+    assert run["status"] == "success", run["error_message"]
+    metrics = json.loads(run["metrics"])
+    assert [s["source"] for s in metrics["sources"]] == ["us-house", "us-senate"]
+    assert metrics["totals"]["records_new"] > 0
+    assert metrics["totals"]["records_new"] == sum(
+        s["records_new"] for s in metrics["sources"]
+    )
+    with db(tmp_path) as conn:
+        pulls = conn.execute(
+            "SELECT DISTINCT source, job_id, execution_id FROM action_logs "
+            "WHERE action_type NOT LIKE 'job_%'"
+        ).fetchall()
+        filings = conn.execute("SELECT COUNT(*) FROM filings").fetchone()[0]
+    assert {tuple(p) for p in pulls} == {("scheduled_job", run["job_id"], run["id"])}
+    assert filings > 0
+
+
+def test_a_collect_whose_source_fails_is_a_failed_run(tmp_path: Path) -> None:
+    pytest.importorskip("ptt.collect")
+    add(tmp_path, "house", "--interval", "6h", "--run", "collect",
+        "--source", "us-house", "--year", "2025")  # fmt: skip
+
+    # Nothing listens on port 9: the source fails, and so does the run.
+    result = tick(tmp_path, T0, PTT_US_HOUSE_BASE_URL="http://127.0.0.1:9",
+                  PTT_RATE_LIMIT="0")  # fmt: skip
+
+    [run] = executions(tmp_path)
+    assert result.returncode == 1
+    assert (run["status"], run["error_type"]) == ("failed", "JobFailed")
+    assert run["error_message"].startswith("us-house: ")
+    assert json.loads(run["metrics"])["sources"][0]["status"] == "failed"
+    assert job(tmp_path, "house")["consecutive_failures"] == 1
+
+
+def test_a_scheduled_ticker_backfill_records_its_counts(tmp_path: Path) -> None:
+    pytest.importorskip("ptt.securities")
+    add(tmp_path, "tickers", "--cron", "@daily", "--run", "backfill-tickers",
+        "--limit", "100")  # fmt: skip
+
+    result = tick(tmp_path, "2026-01-06T00:00:00Z")
+
+    [run] = executions(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert run["status"] == "success", run["error_message"]
+    metrics = json.loads(run["metrics"])
+    assert metrics["rows_examined"] == 0
+    assert metrics["dry_run"] is False
