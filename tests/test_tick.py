@@ -215,6 +215,26 @@ def test_a_long_job_with_a_live_heartbeat_is_never_reclaimed(tmp_path: Path) -> 
     assert all("still running" in o.stderr or o.stderr == "" for o in others)
 
 
+def test_a_run_whose_lease_was_reclaimed_is_stopped_by_its_own_tick(
+    tmp_path: Path,
+) -> None:
+    add(tmp_path, "taken", "--interval", "1h", "--run", "command",
+        "--command", f"echo $$ > {tmp_path}/pid; exec sleep 60")  # fmt: skip
+    owner = start_tick(tmp_path, T0, PTT_HEARTBEAT_SECONDS="0.2")
+    wait_for(lambda: running(tmp_path, "taken") and (tmp_path / "pid").exists())
+    sleeper = int(wait_for(lambda: (tmp_path / "pid").read_text().strip()))
+
+    # What another tick does when it reclaims the run.
+    with db(tmp_path) as conn:
+        conn.execute("UPDATE job_executions SET status = 'abandoned'")
+    _, stderr = owner.communicate(timeout=30)
+
+    [run] = executions(tmp_path)
+    assert run["status"] == "abandoned"
+    assert "lost its lease; stopping it" in stderr
+    assert wait_for(lambda: process_gone(sleeper), timeout=10)
+
+
 def test_run_now_during_a_scheduled_run_is_refused(tmp_path: Path) -> None:
     add(
         tmp_path, "busy", "--interval", "1h", "--run", "command", "--command", "sleep 3"

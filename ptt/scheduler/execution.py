@@ -293,10 +293,18 @@ class Heartbeat(threading.Thread):
         self.period = settings.heartbeat_seconds
         self.stopping = threading.Event()
         self.lost = threading.Event()
+        self.renewed = time.monotonic()
 
     def run(self) -> None:
         """Renew the lease every period; note it when the run was reclaimed."""
-        conn = connect(self.db_path, migrate=False)
+        try:
+            conn = connect(self.db_path, migrate=False)
+        except Exception:
+            log.exception(
+                "The heartbeat of execution %s cannot start.", self.execution_id
+            )
+            self.lost.set()
+            return
         try:
             while not self.stopping.wait(self.period):
                 if not self._renew(conn):
@@ -304,6 +312,14 @@ class Heartbeat(threading.Thread):
                     return
         finally:
             conn.close()
+
+    def expired(self) -> bool:
+        """Return whether the lease ran out: reclaimed, or not renewed in time."""
+        if self.lost.is_set():
+            return True
+        # Renewals failing for a whole lease: another tick may reclaim the run now,
+        # so this one must stop it rather than let two run at once.
+        return time.monotonic() - self.renewed > self.lease_seconds
 
     def _renew(self, conn: sqlite3.Connection) -> bool:
         now = real_now()
@@ -322,7 +338,10 @@ class Heartbeat(threading.Thread):
                 exc,
             )
             return True
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        self.renewed = time.monotonic()
+        return True
 
     def stop(self) -> None:
         """Stop renewing and wait for the thread."""
@@ -663,7 +682,7 @@ def _wait(process: subprocess.Popen[bytes], claim: Claim, heartbeat: Heartbeat) 
             return "exited"
         except subprocess.TimeoutExpired:
             pass
-        if heartbeat.lost.is_set():
+        if heartbeat.expired():
             log.error(
                 "Execution %s of job %s lost its lease; stopping it.",
                 claim.execution_id,
