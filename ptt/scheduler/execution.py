@@ -548,14 +548,15 @@ def _tail(path: Path) -> tuple[str, bool]:
 
 def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> RunResult:
     """Run a claimed execution in a child process, then record how it ended."""
-    log.info(
-        "Running job %s (execution %s, %s, slot %s).",
-        claim.job_name, claim.execution_id, claim.trigger, claim.scheduled_for,
-    )  # fmt: skip
-    workdir = Path(tempfile.mkdtemp(prefix=f"ptt-run-{claim.execution_id}-"))
     started = time.monotonic()
     interrupted = False
+    workdir: Path | None = None
     try:
+        log.info(
+            "Running job %s (execution %s, %s, slot %s).",
+            claim.job_name, claim.execution_id, claim.trigger, claim.scheduled_for,
+        )  # fmt: skip
+        workdir = Path(tempfile.mkdtemp(prefix=f"ptt-run-{claim.execution_id}-"))
         values = _supervise(settings, claim, workdir)
     except KeyboardInterrupt:
         # The job's processes are stopped; record the run before leaving.
@@ -566,7 +567,8 @@ def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> Run
             "error_message": "the run was interrupted (Ctrl-C or SIGTERM) and stopped",
         }
     duration = round(time.monotonic() - started, 3)
-    shutil.rmtree(workdir, ignore_errors=True)
+    if workdir is not None:
+        shutil.rmtree(workdir, ignore_errors=True)
 
     values.update(
         finished_at=clock.now_text(), duration_seconds=duration, lease_expires_at=None
