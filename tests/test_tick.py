@@ -88,6 +88,21 @@ def test_tick_help_works_on_the_fast_path(tmp_path: Path) -> None:
     assert "--watch" in result.stdout
 
 
+def test_tick_uses_the_database_given_by_option_or_environment(tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "jobs.db"
+
+    fast = ptt(tmp_path, "tick", "--db", str(other))
+    through_cli = ptt(tmp_path, "--db", str(other), "tick")
+    from_env = ptt(tmp_path, "tick", PTT_DB=str(tmp_path / "env.db"))
+    unknown = ptt(tmp_path, "tick", "--every", "5")
+
+    assert (fast.returncode, through_cli.returncode, from_env.returncode) == (0, 0, 0)
+    assert other.exists() and (tmp_path / "env.db").exists()
+    assert not (tmp_path / "ptt.db").exists()
+    assert unknown.returncode == 2
+    assert "Error: no such option: --every" in unknown.stderr
+
+
 def test_several_ticks_started_together_give_exactly_one_execution(
     tmp_path: Path,
 ) -> None:
