@@ -5,7 +5,7 @@
 -- migrations in ptt/migrations.py. Every timestamp is UTC, ISO-8601 text
 -- (YYYY-MM-DDTHH:MM:SSZ); every date is YYYY-MM-DD.
 --
--- schema-version: 1
+-- schema-version: 2
 
 -- People -------------------------------------------------------------------------------
 
@@ -166,9 +166,39 @@ CREATE TABLE IF NOT EXISTS securities (
     exchange        TEXT,
     normalized_name TEXT NOT NULL,
     source          TEXT NOT NULL DEFAULT 'sec',   -- sec, bundled
-    fetched_at      TEXT NOT NULL
+    fetched_at      TEXT NOT NULL,
+    -- The ticker's place in the SEC's file: a company's first ticker is its primary
+    -- listing (schema version 2).
+    position        INTEGER
 );
 CREATE INDEX IF NOT EXISTS idx_securities_name ON securities (normalized_name);
+
+-- Tickers (schema version 2) ------------------------------------------------------------
+
+-- How each ticker the resolver gave (or could not give) was decided: the method, the
+-- SEC company it matched and the list version, or the candidates of an ambiguous name
+-- for `ptt tickers review`, or a person's answer (`ptt tickers set`), which the backfill
+-- applies again if a reparse empties the row's ticker.
+CREATE TABLE IF NOT EXISTS ticker_resolutions (
+    disclosure_id         INTEGER PRIMARY KEY
+                          REFERENCES trading_disclosures(id) ON DELETE CASCADE,
+    status                TEXT NOT NULL CHECK (status IN ('resolved', 'ambiguous', 'manual')),
+    method                TEXT,          -- sec_exact, sec_alias, sec_class, manual
+    ticker                TEXT,
+    confidence            REAL,
+    asset_name            TEXT NOT NULL, -- the name as resolved
+    normalized_name       TEXT,
+    cik                   INTEGER,
+    sec_title             TEXT,          -- the SEC company title matched
+    candidates            TEXT,          -- JSON list of tickers, when ambiguous
+    reason                TEXT,
+    securities_source     TEXT,          -- sec or bundled
+    securities_fetched_at TEXT,
+    decided_at            TEXT NOT NULL,
+    decided_by            TEXT           -- the OS user, for manual answers
+);
+CREATE INDEX IF NOT EXISTS idx_ticker_resolutions_status
+    ON ticker_resolutions (status, disclosure_id);
 
 -- Scheduler ----------------------------------------------------------------------------
 

@@ -9,3 +9,32 @@ from __future__ import annotations
 
 # Version 1 is the first schema: there is nothing older to migrate from.
 MIGRATIONS: dict[int, str] = {}
+
+# Version 2: each part adds its statements to this one string.
+MIGRATIONS[2] = ""
+
+# Tickers: the SEC order of the securities list, and how each resolution was decided.
+MIGRATIONS[2] += """
+ALTER TABLE securities ADD COLUMN position INTEGER;
+
+CREATE TABLE IF NOT EXISTS ticker_resolutions (
+    disclosure_id         INTEGER PRIMARY KEY
+                          REFERENCES trading_disclosures(id) ON DELETE CASCADE,
+    status                TEXT NOT NULL CHECK (status IN ('resolved', 'ambiguous', 'manual')),
+    method                TEXT,
+    ticker                TEXT,
+    confidence            REAL,
+    asset_name            TEXT NOT NULL,
+    normalized_name       TEXT,
+    cik                   INTEGER,
+    sec_title             TEXT,
+    candidates            TEXT,
+    reason                TEXT,
+    securities_source     TEXT,
+    securities_fetched_at TEXT,
+    decided_at            TEXT NOT NULL,
+    decided_by            TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_ticker_resolutions_status
+    ON ticker_resolutions (status, disclosure_id);
+"""

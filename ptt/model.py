@@ -102,6 +102,8 @@ class ParsedDocument:
     amends_doc_id: str | None = None
     page_image_urls: list[str] = field(default_factory=list)
     url: str | None = None
+    # Document-level facts as stated (header lines, signature, dates from each place).
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -9,6 +9,8 @@ import typer
 
 from ptt import __version__
 from ptt.cli import actions, db, jobs
+from ptt.cli import securities as securities_cli
+from ptt.cli import tickers as tickers_cli
 from ptt.cli.common import CliState, set_state
 
 app = typer.Typer(
@@ -66,3 +68,13 @@ app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
 app.add_typer(jobs.app, name="jobs")
 app.command("tick")(jobs.tick_command)
+
+# Tickers and the SEC list.
+app.add_typer(tickers_cli.app, name="tickers")
+app.add_typer(securities_cli.app, name="securities")
+app.command("backfill-tickers")(securities_cli.backfill_command)
+
+# ptt parse (house-parser)
+from ptt.cli import parse as _parse  # noqa: E402
+
+app.command("parse")(_parse.parse_command)

@@ -15,9 +15,11 @@ the rows of one statement share its ``formUrl`` (the scanned form's PDF). ``natu
 typing slips such as "0201-01-09" left in.
 
 Limits: the CSV states no filing date (only the year), no owner (the form covers the
-filer, spouse and dependent children together) and no ticker. Value bands are the form's:
-$2,000-$10,000; $10,001-$100,000; $100,001-$1,000,000; over $1,000,000 (min 1,000,001,
-no maximum). A date outside 1900 to the year after the filing year is kept as text only.
+filer, spouse and dependent children together) and no ticker column: a ticker is kept
+only where a description states one with its exchange ("NYSE=goog"). Value bands are
+the form's: $2,000-$10,000; $10,001-$100,000; $100,001-$1,000,000; over $1,000,000
+(min 1,000,001, no maximum). A date outside 1900 to the year after the filing year is
+kept as text only.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 
 from ptt.errors import ParseError
 from ptt.model import ParsedDocument, StatedPolitician, Transaction
+from ptt.parsing.tickers import ticker_after_exchange
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +116,8 @@ def _row(row: dict[str, str], number: int) -> Transaction:
     disposed_date = _date(disposed, filing_year)
     raw["acquired_date"] = acquired_date.isoformat() if acquired_date else None
     raw["disposed_date"] = disposed_date.isoformat() if disposed_date else None
+    # A few filers write the ticker into the description ("Google (NYSE=goog)").
+    ticker = ticker_after_exchange(row.get("description"))
     return Transaction(
         row=number,
         asset_name=row["name"].strip() or None,
@@ -121,6 +126,9 @@ def _row(row: dict[str, str], number: int) -> Transaction:
         amount_range_min=amount_min,
         amount_range_max=amount_max,
         amount_text=row["fmv"].strip() or None,
+        asset_ticker=ticker,
+        ticker_source="document" if ticker else None,
+        ticker_confidence=1.0 if ticker else None,
         description=row.get("description", "").strip() or None,
         comment="; ".join(notes) or None,
         raw=raw,

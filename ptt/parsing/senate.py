@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 
 from ptt.errors import FetchError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
-from ptt.parsing.tickers import normalize_ticker
+from ptt.parsing.tickers import normalize_ticker, read_option_line
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +83,6 @@ _TRANSACTION_TYPES = {
     "sale": "sale",
     "exchange": "exchange",
 }
-_OPTION_TYPES = {"call": "call", "put": "put"}
-_DETAIL_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y")
 _BREAKING_TAGS = {"br", "div", "p", "li", "ul", "ol", "table", "tr"}
 
 
@@ -479,20 +477,16 @@ def _fill_asset(transaction: Transaction, cell: HtmlElement) -> None:
     is_option = "option" in (transaction.asset_type or "").lower()
     leftover: list[str] = []
     for line in detail_lines:
-        label, _, value = line.partition(":")
-        label = label.strip().lower()
-        value = value.strip()
-        if label == "option type" and value.lower() in _OPTION_TYPES:
-            transaction.option_type = _OPTION_TYPES[value.lower()]
-            is_option = True
-        elif label.startswith("strike") and (strike := _money(value)) is not None:
-            transaction.option_strike = strike
-            is_option = True
-        elif label.startswith("expir") and (expiry := _detail_date(value)) is not None:
-            transaction.option_expiry = expiry
-            is_option = True
-        else:
+        term = read_option_line(line)
+        if term is None:
             leftover.append(line)
+            continue
+        is_option = True
+        transaction.option_type = term.option_type or transaction.option_type
+        if term.strike is not None:
+            transaction.option_strike = term.strike
+        if term.expiry is not None:
+            transaction.option_expiry = term.expiry
 
     # The site writes bond terms (Rate/Coupon, Matures) and private-company details
     # (Company, Description) in the same muted block; they stay readable as text.
@@ -550,24 +544,6 @@ def _cell_text(cell: HtmlElement) -> str:
     """Return a cell's text, one line per line break, for the row's raw record."""
     name, details = _cell_lines(cell)
     return "\n".join(name + details)
-
-
-def _money(text: str) -> float | None:
-    cleaned = text.replace("$", "").replace(",", "").strip()
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
-
-
-def _detail_date(text: str) -> dt.date | None:
-    value = text.strip()
-    for pattern in _DETAIL_DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 # Kept private to this reader: the shared amount reader (ptt/parsing/amounts.py) is

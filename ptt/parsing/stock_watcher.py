@@ -45,7 +45,7 @@ from ptt.model import (
     StatedPolitician,
     Transaction,
 )
-from ptt.parsing.tickers import is_cusip, normalize_ticker
+from ptt.parsing.tickers import is_cusip, normalize_ticker, parse_option
 
 logger = logging.getLogger(__name__)
 
@@ -187,13 +187,14 @@ def _senate_row(row: dict[str, Any], number: int, latest_year: int) -> Transacti
     amount_min, amount_max = amount_range(amount_text)
     owner_text = (_text_or_none(row.get("owner")) or "").lower()
     type_text = (_text_or_none(row.get("type")) or "").lower()
-    return Transaction(
+    transaction = Transaction(
         row=number,
         transaction_date=_us_date(row.get("transaction_date"), latest_year),
         owner=SENATE_OWNERS.get(owner_text),
         asset_name=asset_name,
         asset_ticker=ticker,
         ticker_source=TICKER_SOURCE if ticker else None,
+        ticker_confidence=1.0 if ticker else None,
         asset_cusip=last_word if is_cusip(last_word) else None,
         asset_type=_text_or_none(row.get("asset_type")),
         transaction_type=SENATE_TYPES.get(type_text),
@@ -205,6 +206,14 @@ def _senate_row(row: dict[str, Any], number: int, latest_year: int) -> Transacti
         origin=SENATE_ORIGIN,
         raw=dict(row),
     )
+    # Option rows carry the Senate's muted block: Option Type, Strike price, Expires.
+    terms = parse_option(asset_name, details or None, asset_type=transaction.asset_type)
+    if terms is not None:
+        transaction.option_type = terms.option_type
+        transaction.option_strike = terms.strike
+        transaction.option_expiry = terms.expiry
+        transaction.option_underlying = ticker or asset_name
+    return transaction
 
 
 def _senate_document(
@@ -568,6 +577,7 @@ def _mapped_row(row: dict[str, str], number: int, mapping: Mapping) -> Transacti
         asset_name=get("asset_name") or None,
         asset_ticker=ticker,
         ticker_source=TICKER_SOURCE if ticker else None,
+        ticker_confidence=1.0 if ticker else None,
         asset_type=get("asset_type") or None,
         transaction_type=transaction_type,
         amount_range_min=amount_min,
