@@ -47,6 +47,10 @@ KILL_GRACE_SECONDS = 3.0
 # The most of a run's stderr kept as its log when the run could not report its own.
 STDERR_LOG_LIMIT = 64 * 1024
 TRUNCATION_MARK = "[... log truncated ...]"
+_OUTCOME = frozenset(
+    ("status", "finished_at", "duration_seconds", "error_type", "error_message",
+     "traceback", "log", "log_truncated", "metrics", "lease_expires_at")
+)  # fmt: skip
 
 
 @dataclass
@@ -109,6 +113,8 @@ def _record_outcome(
         if execution is None or execution["status"] != "running":
             return None
 
+        # Only the outcome's own columns: the values partly come from the worker's file.
+        values = {key: value for key, value in values.items() if key in _OUTCOME}
         columns = ", ".join(f"{key} = ?" for key in values)
         conn.execute(
             f"UPDATE job_executions SET {columns} WHERE id = ?",
