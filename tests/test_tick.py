@@ -570,10 +570,15 @@ def test_jobs_status_exits_1_when_a_job_is_overdue_and_says_when_tick_ran(
                 now="2026-01-05T06:06:00Z")  # fmt: skip
 
     assert never.returncode == 0
-    assert "Last tick: never" in never.stderr
+    assert (
+        "Last tick: never; more than 5 minutes ago: is `ptt tick` in the crontab?"
+        in (never.stderr)
+    )
+    assert json.loads(never.stdout)["tick_stale"] is True
     assert healthy.returncode == 0
     report = json.loads(healthy.stdout)
     assert report["last_tick_at"] == "2026-01-05T05:59:00Z"
+    assert report["tick_stale"] is False
     assert {j["job_name"]: j["state"] for j in report["jobs"]} == {
         "daily": "scheduled", "resting": "paused",
     }  # fmt: skip
@@ -582,6 +587,7 @@ def test_jobs_status_exits_1_when_a_job_is_overdue_and_says_when_tick_ran(
     assert states == {"daily": "overdue", "resting": "paused"}
     assert table.returncode == 1
     assert "Last tick: 2026-01-05T05:59:00Z (pid" in table.stdout
+    assert "more than 5 minutes ago" in table.stdout
 
 
 def test_tick_watch_ticks_until_interrupted(tmp_path: Path) -> None:

@@ -264,32 +264,27 @@ def run_now_command(name: NameArgument) -> None:
 @app.command("status")
 def status_command(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
     """Show every job's state; exit 1 when one is disabled by failures or overdue."""
-    from ptt.scheduler.jobs import STATUS_COLUMNS, scheduler_state, status_rows
+    from ptt.scheduler.jobs import STATUS_COLUMNS, status_rows, tick_health
 
     conn = open_db()
     rows = status_rows(conn)
-    tick = scheduler_state(conn)
+    tick = tick_health(conn)
     chosen = output.choose_format(fmt, as_json)
     if chosen in ("json", "ndjson"):
-        output.write_detail(
-            {
-                "last_tick_at": tick.get("last_tick_at"),
-                "last_tick_pid": tick.get("last_tick_pid"),
-                "last_tick_host": tick.get("last_tick_host"),
-                "jobs": [{c: row.get(c) for c in STATUS_COLUMNS} for row in rows],
-            },
-            chosen,
-        )
+        jobs = [{c: row.get(c) for c in STATUS_COLUMNS} for row in rows]
+        output.write_detail({**tick, "jobs": jobs}, chosen)
     else:
         output.write_records(rows, chosen, STATUS_COLUMNS, title="Scheduled jobs")
-    last = tick.get("last_tick_at")
-    output.write_text(
-        f"Last tick: {last} (pid {tick.get('last_tick_pid')} on "
-        f"{tick.get('last_tick_host')})"
-        if last
-        else "Last tick: never (is `ptt tick` in the crontab?)",
-        err=chosen != "table",
-    )
+    last = tick["last_tick_at"]
+    line = "Last tick: never"
+    if last:
+        line = (
+            f"Last tick: {last} (pid {tick['last_tick_pid']} on "
+            f"{tick['last_tick_host']})"
+        )
+    if tick["tick_stale"]:
+        line += "; more than 5 minutes ago: is `ptt tick` in the crontab?"
+    output.write_text(line, err=chosen != "table")
     if any(row["state"] in ("disabled", "overdue") for row in rows):
         raise typer.Exit(1)
 

@@ -386,6 +386,20 @@ def scheduler_state(conn: sqlite3.Connection) -> dict[str, str | None]:
     return {row["key"]: row["value"] for row in rows}
 
 
+def tick_health(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Return when tick last ran, by whom, and whether that is longer ago than it should."""
+    state = scheduler_state(conn)
+    last = state.get("last_tick_at")
+    limit = clock.to_text(clock.now() - dt.timedelta(seconds=GRACE_SECONDS))
+    return {
+        "last_tick_at": last,
+        "last_tick_pid": state.get("last_tick_pid"),
+        "last_tick_host": state.get("last_tick_host"),
+        # cron ticks every minute: a last tick older than the grace means it stopped.
+        "tick_stale": last is None or last < limit,
+    }
+
+
 def cleanup_executions(
     conn: sqlite3.Connection,
     *,
