@@ -97,6 +97,8 @@ CREATE TABLE IF NOT EXISTS filings (
     origin            TEXT,                    -- a dataset that supplied the document
     created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- Version 2, last so that a migrated table has the same shape as a new one.
+    amends_doc_id     TEXT,                    -- the document an amendment names
     UNIQUE (source_id, doc_id)
 );
 CREATE INDEX IF NOT EXISTS idx_filings_politician ON filings (politician_id);
@@ -157,6 +159,12 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_type_date
     ON trading_disclosures (transaction_type, transaction_date);
 CREATE INDEX IF NOT EXISTS idx_disclosures_no_ticker
     ON trading_disclosures (id) WHERE asset_ticker IS NULL;
+
+-- Collection (schema version 2) ----------------------------------------------------------
+
+-- A politician's amendments, to link them to the filings they amend.
+CREATE INDEX IF NOT EXISTS idx_filings_amendments
+    ON filings (source_id, politician_id) WHERE is_amendment = 1;
 
 -- Securities: the SEC's ticker list, for resolving names that state no ticker.
 CREATE TABLE IF NOT EXISTS securities (

@@ -38,3 +38,12 @@ CREATE TABLE IF NOT EXISTS ticker_resolutions (
 CREATE INDEX IF NOT EXISTS idx_ticker_resolutions_status
     ON ticker_resolutions (status, disclosure_id);
 """
+
+# Collection: the document an amendment names, and an index to find the amendments of a
+# politician.
+MIGRATIONS[2] += """
+ALTER TABLE filings ADD COLUMN amends_doc_id TEXT;
+
+CREATE INDEX IF NOT EXISTS idx_filings_amendments
+    ON filings (source_id, politician_id) WHERE is_amendment = 1;
+"""

@@ -78,3 +78,10 @@ app.command("backfill-tickers")(securities_cli.backfill_command)
 from ptt.cli import parse as _parse  # noqa: E402
 
 app.command("parse")(_parse.parse_command)
+
+# ptt collect, ptt filings, ptt reparse (collect)
+from ptt.cli import collect as _collect  # noqa: E402
+
+app.command("collect")(_collect.collect_command)
+app.command("filings")(_collect.filings_command)
+app.command("reparse")(_collect.reparse_command)
