@@ -47,6 +47,8 @@ from tests.scheduler_support import T0, actions, add, db, executions, job, ptt, 
         (["--interval", "1h", "--run", "backfill-tickers", "--source", "a",
           "--source", "b"],
          "Error: --source: backfill-tickers takes one source at most"),
+        (["--interval", "1h", "--run", "backfill-tickers", "--source", "nowhere"],
+         "Error: --source: unknown source 'nowhere' (known: "),
     ],
 )  # fmt: skip
 def test_it_refuses_a_bad_job_when_added_naming_the_field(
@@ -112,8 +114,6 @@ def test_adding_an_existing_name_is_an_error_unless_replace(tmp_path: Path) -> N
 
 
 def test_the_collect_kind_checks_its_sources_when_added(tmp_path: Path) -> None:
-    pytest.importorskip("ptt.sources")
-
     unknown = ptt(tmp_path, "jobs", "add", "c", "--interval", "6h", "--run", "collect",
                   "--source", "us-congres")  # fmt: skip
     missing = ptt(tmp_path, "jobs", "add", "c", "--interval", "6h", "--run", "collect")

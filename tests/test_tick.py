@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import congress
+from tests.fixture_server import FixtureServer
 from tests.helpers import ROOT, ptt_env
 from tests.scheduler_support import (
     T0,
@@ -625,11 +627,9 @@ def test_a_tick_stopped_during_a_run_records_the_run_as_interrupted(
 
 
 def test_a_scheduled_collect_records_the_collections_metrics(
-    tmp_path: Path, fixtures: Path, request: pytest.FixtureRequest
+    tmp_path: Path, fixtures: Path, fixture_server: FixtureServer
 ) -> None:
-    pytest.importorskip("ptt.collect")
-    congress = pytest.importorskip("tests.congress")
-    server = congress.set_up(request.getfixturevalue("fixture_server"), fixtures)
+    server = congress.set_up(fixture_server, fixtures)
     add(tmp_path, "congress", "--interval", "6h", "--run", "collect",
         "--source", "us-congress", "--year", "2025")  # fmt: skip
 
@@ -655,7 +655,6 @@ def test_a_scheduled_collect_records_the_collections_metrics(
 
 
 def test_a_collect_whose_source_fails_is_a_failed_run(tmp_path: Path) -> None:
-    pytest.importorskip("ptt.collect")
     add(tmp_path, "house", "--interval", "6h", "--run", "collect",
         "--source", "us-house", "--year", "2025")  # fmt: skip
 
@@ -672,7 +671,6 @@ def test_a_collect_whose_source_fails_is_a_failed_run(tmp_path: Path) -> None:
 
 
 def test_a_scheduled_ticker_backfill_records_its_counts(tmp_path: Path) -> None:
-    pytest.importorskip("ptt.securities")
     add(tmp_path, "tickers", "--cron", "@daily", "--run", "backfill-tickers",
         "--limit", "100")  # fmt: skip
 

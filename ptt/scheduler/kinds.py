@@ -101,14 +101,7 @@ def _validate_collect(
     if not names:
         raise ScheduleError("--source: a collect job needs at least one source")
 
-    try:
-        from ptt.sources import (  # type: ignore[import-not-found, unused-ignore]
-            expand_sources,
-        )
-    except ImportError:
-        raise ScheduleError(
-            "--run collect: this ptt has no sources to collect"
-        ) from None
+    from ptt.sources import expand_sources
 
     try:
         sources = expand_sources(list(names), conn)
@@ -138,13 +131,8 @@ def _validate_collect(
 
 
 def _run_collect(ctx: JobContext) -> JobOutcome:
-    from ptt.collect import (  # type: ignore[import-not-found, unused-ignore]
-        CollectOptions,
-        run_collection,
-    )
-    from ptt.sources import (  # type: ignore[import-not-found, unused-ignore]
-        expand_sources,
-    )
+    from ptt.collect import CollectOptions, run_collection
+    from ptt.sources import expand_sources
 
     # Groups such as us-congress are expanded again at run time, so that a source
     # added to a group (or switched off) is honoured without re-adding the job.
@@ -194,12 +182,8 @@ def _validate_backfill(
 
 
 def _known_source(source: str) -> str:
-    try:
-        from ptt.sources import (  # type: ignore[import-not-found, unused-ignore]
-            known_sources,
-        )
-    except ImportError:
-        return source
+    from ptt.sources import known_sources
+
     known = known_sources()
     if source not in known:
         raise ScheduleError(
@@ -209,9 +193,7 @@ def _known_source(source: str) -> str:
 
 
 def _run_backfill(ctx: JobContext) -> JobOutcome:
-    from ptt.securities import (  # type: ignore[import-not-found, unused-ignore]
-        backfill_tickers,
-    )
+    from ptt.securities import backfill_tickers
 
     result = backfill_tickers(
         ctx.conn,
