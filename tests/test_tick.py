@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -182,6 +183,8 @@ def test_a_tick_killed_in_the_middle_of_a_job_is_reclaimed_by_the_next(
     assert reclaimed["source"] == "recovery"
     assert reclaimed["execution_id"] == lost["id"]
     assert "Reclaimed execution" in result.stderr
+    leftovers = Path(tempfile.gettempdir()).glob(f"ptt-run-{lost['id']}-{victim.pid}-*")
+    assert list(leftovers) == []
 
 
 def test_an_abandoned_run_counts_as_a_failure(tmp_path: Path) -> None:

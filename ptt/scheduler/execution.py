@@ -254,7 +254,7 @@ def abandon(
     dead: bool,
 ) -> bool:
     execution = conn.execute(
-        "SELECT scheduled_for, started_at FROM job_executions WHERE id = ?",
+        "SELECT scheduled_for, owner_pid FROM job_executions WHERE id = ?",
         (execution_id,),
     ).fetchone()
     now = clock.now()
@@ -285,7 +285,20 @@ def abandon(
     result = RunResult(execution_id, finished.job_name, "abandoned", values["error_type"],
                        values["error_message"])  # fmt: skip
     _after_outcome(conn, settings, finished, execution_id, result)
+    if dead and execution and execution["owner_pid"]:
+        _remove_workdirs(execution_id, int(execution["owner_pid"]))
     return True
+
+
+def _workdir_prefix(execution_id: int, pid: int) -> str:
+    return f"ptt-run-{execution_id}-{pid}-"
+
+
+def _remove_workdirs(execution_id: int, pid: int) -> None:
+    # What a killed tick could not clean up; the pid keeps other databases' runs apart.
+    prefix = _workdir_prefix(execution_id, pid)
+    for path in Path(tempfile.gettempdir()).glob(prefix + "*"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class Heartbeat(threading.Thread):
@@ -562,7 +575,8 @@ def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> Run
             "Running job %s (execution %s, %s, slot %s).",
             claim.job_name, claim.execution_id, claim.trigger, claim.scheduled_for,
         )  # fmt: skip
-        workdir = Path(tempfile.mkdtemp(prefix=f"ptt-run-{claim.execution_id}-"))
+        prefix = _workdir_prefix(claim.execution_id, os.getpid())
+        workdir = Path(tempfile.mkdtemp(prefix=prefix))
         values = _supervise(settings, claim, workdir)
     except KeyboardInterrupt:
         # The job's processes are stopped; record the run before leaving.
