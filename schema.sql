@@ -146,6 +146,9 @@ CREATE TABLE IF NOT EXISTS trading_disclosures (
     raw                TEXT,                   -- JSON of the row as the document gave it
     created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     updated_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- A row of an imported dataset that repeats a row collected from the official
+    -- source has status 'duplicate' and points at that row (schema version 2).
+    duplicate_of_id    INTEGER REFERENCES trading_disclosures(id),
     UNIQUE (filing_id, row_number)
 );
 CREATE INDEX IF NOT EXISTS idx_disclosures_politician_date
@@ -165,6 +168,23 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_no_ticker
 -- A politician's amendments, to link them to the filings they amend.
 CREATE INDEX IF NOT EXISTS idx_filings_amendments
     ON filings (source_id, politician_id) WHERE is_amendment = 1;
+
+-- Imports and added sources (schema version 2) -----------------------------------------
+
+-- The duplicates of a row, found when an import is matched against collected rows.
+CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
+    ON trading_disclosures (duplicate_of_id) WHERE duplicate_of_id IS NOT NULL;
+-- A politician's merged identities, followed when a document names a merged one.
+CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
+    ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
+-- A collected row that goes away (a better reading of its document) gives its
+-- duplicates back their place: the imported row is then the only copy.
+CREATE TRIGGER IF NOT EXISTS trg_disclosures_release_duplicates
+BEFORE DELETE ON trading_disclosures
+BEGIN
+    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL
+    WHERE duplicate_of_id = OLD.id;
+END;
 
 -- Securities: the SEC's ticker list, for resolving names that state no ticker.
 CREATE TABLE IF NOT EXISTS securities (

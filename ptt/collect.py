@@ -203,7 +203,10 @@ def run_collection(
     """Run each source in turn and return every source's metrics."""
     from ptt.archive import Archive
     from ptt.http import HttpClient
+    from ptt.sources import load_added_sources
 
+    # Sources added with a mapping file are known from the database.
+    load_added_sources(conn)
     bar = _CumulativeProgress(progress or _NoProgress())
     archive = Archive(settings.documents_dir)
     client = http or HttpClient(settings)
@@ -447,8 +450,11 @@ def reparse_documents(
 ) -> list[ReparseOutcome]:
     """Read archived documents again and store the new result; download nothing."""
     from ptt.archive import Archive, ArchivedDocument
-    from ptt.sources import get_source
+    from ptt.sources import get_source, load_added_sources
     from ptt.store import store_document
+
+    # Sources added with a mapping file are known from the database.
+    load_added_sources(conn)
 
     where = ["archive_path IS NOT NULL"]
     params: list[Any] = []

@@ -47,3 +47,25 @@ ALTER TABLE filings ADD COLUMN amends_doc_id TEXT;
 CREATE INDEX IF NOT EXISTS idx_filings_amendments
     ON filings (source_id, politician_id) WHERE is_amendment = 1;
 """
+
+# Imports and added sources: the collected row an imported row repeats, an index to
+# follow merged politicians, and the trigger that releases a duplicate.
+MIGRATIONS[2] += """
+ALTER TABLE trading_disclosures
+    ADD COLUMN duplicate_of_id INTEGER REFERENCES trading_disclosures(id);
+
+CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
+    ON trading_disclosures (duplicate_of_id) WHERE duplicate_of_id IS NOT NULL;
+
+CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
+    ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
+
+-- A collected row that goes away (a better reading of its document) gives its
+-- duplicates back their place: the imported row is then the only copy.
+CREATE TRIGGER IF NOT EXISTS trg_disclosures_release_duplicates
+BEFORE DELETE ON trading_disclosures
+BEGIN
+    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL
+    WHERE duplicate_of_id = OLD.id;
+END;
+"""

@@ -215,7 +215,8 @@ def _complete_politician(
     updates = {
         column: value
         for column, value in _stated_values(stated).items()
-        if value is not None and row[column] is None
+        # An empty name is one a document did not state (Integrity Watch gives none).
+        if value is not None and row[column] in (None, "")
     }
     for column, value in external_ids(stated).items():
         if row[column] is not None:

@@ -17,6 +17,26 @@ to the real site:
   ``length``; ``/search/view/ptr/<uuid>/`` and ``/search/view/paper/<uuid>/`` serve the
   fixture pages. Without a session these redirect to ``/search/home/?next=...``, as the
   real site does; a missing or stale CSRF token gets 403.
+- UK Parliament: the Interests API ``/api/v1/Interests?MemberId=&CategoryId=
+  &ExpandChildInterests=&Skip=&Take=`` (``{"skip", "take", "totalResults", "items"}``,
+  filtered by member and category, ``Take`` capped at 20 as the real API caps it) and
+  ``/api/v1/Interests/{id}``, serving the fixture interest (``uk_interests``); the
+  Members API ``/api/Members/{id}`` and ``/api/Members/Search?House=&IsCurrentMember=
+  &skip=&take=`` (items wrapped as ``items[].value``), serving the fixture member
+  (``uk_members``). ``uk_repeat`` serves each list that many times over, so that paging
+  can be exercised with the few real records there are (ids repeat; nothing is made up).
+- European Parliament: ``/meps/en/full-list/xml`` is the fixture list (French locale,
+  2019) and ``/meps/en/incoming-outgoing/outgoing/xml`` an empty ``<meps></meps>`` by
+  default; the EP ids in ``eu_outgoing_ids`` move from the first list to the second,
+  their records served as the fixture has them (a subset of the real list). Integrity Watch's ``/data/meps/doi-pretty.json`` is the
+  fixture of its first 60 declarations.
+- California: CalMatters' Schedule A-1 CSV at the path of its real URL
+  (``CALIFORNIA_PATH``), the fixture's first 300 rows.
+
+The Integrity Watch file and the California CSV send an ETag and Last-Modified too.
+
+Published files: ``files`` maps a path to a fixture file served as it is, with an ETag
+and Last-Modified (a state's CSV or JSON download, read through a mapping file).
 
 Knobs: ``latency`` (seconds added to every request), ``override(path, ...)`` to inject
 a status, a body, headers, a redirect, ``Retry-After``, a truncated or a huge body (for
@@ -61,6 +81,13 @@ _HOUSE_INDEX = re.compile(r"^/public_disc/financial-pdfs/(\d{4})FD\.zip$")
 _HOUSE_PTR = re.compile(r"^/public_disc/ptr-pdfs/(\d{4})/([A-Za-z0-9]+)\.pdf$")
 _SENATE_VIEW = re.compile(r"^/search/view/(ptr|paper)/([0-9a-f-]+)/$")
 _ROW_UUID = re.compile(r"/search/view/(ptr|paper)/([0-9a-f-]+)/")
+_UK_INTEREST = re.compile(r"^/api/v1/Interests/(\d+)$")
+_UK_MEMBER = re.compile(r"^/api/Members/(\d+)$")
+UK_INTERESTS_TAKE_CAP = 20
+EU_FULL_LIST_PATH = "/meps/en/full-list/xml"
+EU_OUTGOING_PATH = "/meps/en/incoming-outgoing/outgoing/xml"
+INTEGRITYWATCH_PATH = "/data/meps/doi-pretty.json"
+CALIFORNIA_PATH = "/CalMatters/ca-form-700-data/main/schedule-a1.csv"
 
 
 @dataclass
@@ -123,6 +150,15 @@ class FixtureServer:
         self.senate_pages: dict[tuple[str, str], Path] = {}
         self.senate_page_fallback: dict[str, str] = {}
         self.senate_rows: list[list[str]] = []
+        # Published files served as they are, by path (CSV and JSON downloads).
+        self.files: dict[str, Path] = {}
+        self.uk_interests: list[dict[str, Any]] = []
+        self.uk_members: list[dict[str, Any]] = []
+        self.uk_repeat = 1
+        self.eu_meps: list[tuple[str, bytes]] = []
+        self.eu_outgoing_ids: set[str] = set()
+        self.integritywatch: bytes | None = None
+        self.california_csv: bytes | None = None
         self._lock = threading.Lock()
         self._csrf_masks: dict[str, str] = {}
         self._csrf_valid: set[str] = set()
@@ -227,6 +263,24 @@ class FixtureServer:
         if search.exists():
             self.senate_rows = json.loads(search.read_text(encoding="utf-8"))["data"]
 
+        uk = self.fixtures / "uk_parliament"
+        for interest in sorted(uk.glob("interests_api_v1_Interests_*.json")):
+            self.uk_interests.append(json.loads(interest.read_text(encoding="utf-8")))
+        for member in sorted(uk.glob("members_api_Members_*.json")):
+            self.uk_members.append(json.loads(member.read_text(encoding="utf-8")))
+
+        eu = self.fixtures / "eu_parliament"
+        if (eu / "meps_full_list_fr_2019.xml").exists():
+            self.eu_meps = _mep_records(
+                (eu / "meps_full_list_fr_2019.xml").read_bytes()
+            )
+        declarations = eu / "integritywatch_declarations_leg9_first60.json"
+        if declarations.exists():
+            self.integritywatch = declarations.read_bytes()
+        california = self.fixtures / "california" / "form700_schedule_a1_first300.csv"
+        if california.exists():
+            self.california_csv = california.read_bytes()
+
     def route(
         self,
         method: str,
@@ -234,8 +288,17 @@ class FixtureServer:
         form: dict[str, str],
         cookies: dict[str, str],
         headers: dict[str, str],
+        query: dict[str, str] | None = None,
     ) -> Reply:
         """Return the normal answer to a request."""
+        if method == "GET" and path in self.files:
+            return _published_file(self.files[path])
+
+        if method == "GET":
+            reply = self._other_sources(path, query or {})
+            if reply is not None:
+                return reply
+
         match = _HOUSE_INDEX.match(path)
         if match and method == "GET":
             body = self.house_indexes.get(int(match.group(1)))
@@ -339,6 +402,94 @@ class FixtureServer:
             return _not_found()
         return Reply(200, page.read_bytes())
 
+    def _other_sources(self, path: str, query: dict[str, str]) -> Reply | None:
+        """Return the UK, EU or California answer to a GET, or None for other paths."""
+        # The UK APIs (ASP.NET) read query names without regard to case.
+        query = {name.lower(): value for name, value in query.items()}
+        if path == "/api/v1/Interests":
+            return self._uk_interests_page(query)
+        match = _UK_INTEREST.match(path)
+        if match:
+            return self._uk_interest(int(match.group(1)))
+        if path == "/api/Members/Search":
+            return self._uk_members_search(query)
+        match = _UK_MEMBER.match(path)
+        if match:
+            return self._uk_member(int(match.group(1)))
+
+        if path == EU_FULL_LIST_PATH:
+            return _xml_reply(
+                [r for i, r in self.eu_meps if i not in self.eu_outgoing_ids]
+            )
+        if path == EU_OUTGOING_PATH:
+            return _xml_reply([r for i, r in self.eu_meps if i in self.eu_outgoing_ids])
+        if path == INTEGRITYWATCH_PATH:
+            return _file_reply(self.integritywatch, "application/json")
+        if path == CALIFORNIA_PATH:
+            return _file_reply(self.california_csv, "text/csv; charset=utf-8")
+        return None
+
+    def _uk_interests_page(self, query: dict[str, str]) -> Reply:
+        member_id = query.get("memberid")
+        category_id = query.get("categoryid")
+        expand = query.get("expandchildinterests", "").lower() == "true"
+        items = [
+            interest
+            for interest in self.uk_interests * max(1, self.uk_repeat)
+            if (not member_id or str(interest["member"]["id"]) == member_id)
+            and (not category_id or str(interest["category"]["id"]) == category_id)
+        ]
+        if not expand:
+            items = [
+                {k: v for k, v in item.items() if k != "childInterests"}
+                for item in items
+            ]
+        skip = int(query.get("skip") or 0)
+        take = min(
+            int(query.get("take") or UK_INTERESTS_TAKE_CAP), UK_INTERESTS_TAKE_CAP
+        )
+        body = {
+            "skip": skip,
+            "take": take,
+            "totalResults": len(items),
+            "items": items[skip : skip + take],
+            "links": [],
+        }
+        return _json_reply(body)
+
+    def _uk_interest(self, interest_id: int) -> Reply:
+        for interest in self.uk_interests:
+            if interest["id"] == interest_id:
+                return _json_reply(interest)
+        return _json_reply({"title": "Not Found", "status": 404}, 404)
+
+    def _uk_members_search(self, query: dict[str, str]) -> Reply:
+        house = query.get("house")
+        current = query.get("iscurrentmember", "").lower()
+        members = [
+            member
+            for member in self.uk_members * max(1, self.uk_repeat)
+            if (not house or str(_membership(member).get("house")) == house)
+            and (not current or _is_current(member) == (current == "true"))
+        ]
+        skip = int(query.get("skip") or 0)
+        take = int(query.get("take") or 20)
+        body = {
+            "items": members[skip : skip + take],
+            "totalResults": len(members),
+            "resultContext": "",
+            "skip": skip,
+            "take": take,
+            "links": [],
+        }
+        return _json_reply(body)
+
+    def _uk_member(self, member_id: int) -> Reply:
+        for member in self.uk_members:
+            if member["value"]["id"] == member_id:
+                return _json_reply(member)
+        return _json_reply({"title": "Not Found", "status": 404}, 404)
+
     # The Senate session
 
     def _new_csrf(self) -> str:
@@ -436,7 +587,8 @@ class _Handler(BaseHTTPRequestHandler):
         reply = None
         if override is None or override.body is None:
             try:
-                reply = fixture.route(method, parts.path, form, cookies, headers)
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                reply = fixture.route(method, parts.path, form, cookies, headers, query)
             except Exception as error:
                 # A bad request from the code under test shows up as a 500 with the cause.
                 reply = Reply(500, repr(error).encode(), "text/plain")
@@ -559,6 +711,50 @@ def _zip_index(folder: Path, year: int) -> bytes:
         for suffix in ("txt", "xml"):
             archive.write(folder / f"{year}FD.{suffix}", f"{year}FD.{suffix}")
     return buffer.getvalue()
+
+
+def _mep_records(data: bytes) -> list[tuple[str, bytes]]:
+    """Return each ``<mep>`` record of the MEP list with its EP id, as published."""
+    records = []
+    for record in re.findall(rb"<mep>.*?</mep>", data, re.DOTALL):
+        found = re.search(rb"<id>\s*(\d+)\s*</id>", record)
+        records.append((found.group(1).decode() if found else "", record))
+    return records
+
+
+def _xml_reply(records: list[bytes]) -> Reply:
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><meps>'
+        + b"".join(records)
+        + b"</meps>"
+    )
+    return Reply(200, body, "application/xml; charset=utf-8")
+
+
+def _json_reply(value: Any, status: int = 200) -> Reply:
+    return Reply(status, json.dumps(value).encode(), "application/json; charset=utf-8")
+
+
+def _file_reply(body: bytes | None, content_type: str) -> Reply:
+    if body is None:
+        return _not_found()
+    return Reply(200, body, content_type, validators=True)
+
+
+def _membership(member: dict[str, Any]) -> dict[str, Any]:
+    membership = member.get("value", {}).get("latestHouseMembership") or {}
+    return membership if isinstance(membership, dict) else {}
+
+
+def _is_current(member: dict[str, Any]) -> bool:
+    status = _membership(member).get("membershipStatus") or {}
+    return bool(status.get("statusIsActive"))
+
+
+def _published_file(path: Path) -> Reply:
+    kinds = {".csv": "text/csv; charset=utf-8", ".json": "application/json"}
+    kind = kinds.get(path.suffix.lower(), "application/octet-stream")
+    return Reply(200, path.read_bytes(), kind, validators=True)
 
 
 def _not_found() -> Reply:

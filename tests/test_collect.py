@@ -114,7 +114,8 @@ def test_an_unknown_source_is_refused_with_the_known_ones_listed() -> None:
         expand_sources(["us-congres"])
 
     assert raised.value.message == (
-        "unknown source 'us-congres' (known: us-house, us-senate, us-congress, all)"
+        "unknown source 'us-congres' (known: us-house, us-senate, uk-parliament, "
+        "eu-parliament, california, us-congress, us-states, all)"
     )
 
 
@@ -531,7 +532,7 @@ def test_collect_refuses_an_unknown_source_with_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "Error: unknown source 'us-congres' (known: us-house, us-senate, "
-        "us-congress, all)"
+        "uk-parliament, eu-parliament, california, us-congress, us-states, all)"
     )
 
 

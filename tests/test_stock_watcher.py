@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -200,7 +202,7 @@ def test_it_reads_a_per_day_file_with_filing_dates_and_bioguide_ids(
         "needs_ocr",
     )
     assert paper.politician is not None
-    assert paper.politician.external_ids == {"bioguide": "B001135"}
+    assert paper.politician.external_ids == {"bioguide_id": "B001135"}
     assert report.doc_id == "cca86792-4a51-46d6-96c6-d25a40612fb8"
     assert report.filing_date == dt.date(2018, 1, 4)
     assert report.politician == StatedPolitician(
@@ -210,7 +212,7 @@ def test_it_reads_a_per_day_file_with_filing_dates_and_bioguide_ids(
         suffix="Jr",
         role="Senator",
         chamber="senate",
-        external_ids={"bioguide": "P000612"},
+        external_ids={"bioguide_id": "P000612"},
     )
     assert len(report.transactions) == 45
     first = report.transactions[0]
@@ -378,3 +380,25 @@ def test_it_rejects_a_file_missing_a_mapped_column(fixtures: Path) -> None:
 
     with pytest.raises(ParseError, match="lacks the mapped columns a, b, c"):
         parse_mapped_csv(data, mapping)
+
+
+def test_filers_sharing_a_document_id_stay_two_documents(
+    fixtures: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = json.loads((ROOT / "tests/data/california-mapping.json").read_text())
+    spec["columns"]["document_id"] = "filingYear"
+    del spec["document_id_pattern"]
+    data = (fixtures / "california" / "form700_schedule_a1_first300.csv").read_bytes()
+
+    docs = parse_mapped_csv(data, load_mapping(json.dumps(spec)))
+
+    ids = [d.doc_id for d in docs]
+    rows = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    statements = {(r["filingYear"], r["filer"]) for r in rows}
+    assert len(ids) == len(set(ids)) == len(statements)
+    assert sum(len(d.transactions) for d in docs) == 300
+    berman = [
+        d for d in docs if d.politician == StatedPolitician(full_name="Marc Berman")
+    ]
+    assert berman and all(d.doc_id.endswith("/Marc Berman") for d in berman[1:])
+    assert "lists more than one filer" in caplog.text

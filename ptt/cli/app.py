@@ -85,3 +85,18 @@ from ptt.cli import collect as _collect  # noqa: E402
 app.command("collect")(_collect.collect_command)
 app.command("filings")(_collect.filings_command)
 app.command("reparse")(_collect.reparse_command)
+
+# ptt politicians merge (states-import); list and show come with the query commands.
+from ptt.cli import politicians as _politicians  # noqa: E402
+
+app.add_typer(_politicians.app, name="politicians")
+
+# ptt sources (states-import)
+from ptt.cli import sources as _sources  # noqa: E402
+
+app.add_typer(_sources.app, name="sources")
+
+# ptt import (states-import)
+from ptt.cli import imports as _imports  # noqa: E402
+
+app.command("import")(_imports.import_command)

@@ -226,9 +226,9 @@ def filings_command(
     """List collected documents with their parse status, URL and reason."""
     from ptt.sources import known_sources
 
-    if source is not None and source not in known_sources():
+    if source is not None and source not in known_sources(open_db()):
         raise UsageError(
-            f"unknown source '{source}' (known: {', '.join(known_sources())})"
+            f"unknown source '{source}' (known: {', '.join(known_sources(open_db()))})"
         )
     where: list[str] = []
     params: list[Any] = []
@@ -279,9 +279,9 @@ def reparse_command(
     from ptt.collect import reparse_documents
     from ptt.sources import known_sources
 
-    if source is not None and source not in known_sources():
+    if source is not None and source not in known_sources(open_db()):
         raise UsageError(
-            f"unknown source '{source}' (known: {', '.join(known_sources())})"
+            f"unknown source '{source}' (known: {', '.join(known_sources(open_db()))})"
         )
     conn = open_db()
     with output.progress("Reparsing") as bar:

@@ -355,9 +355,13 @@ def _declaration_document(
 
 
 def parse_integritywatch(
-    data: bytes, meps: Iterable[StatedPolitician] = ()
+    data: bytes, meps: Iterable[StatedPolitician] = (), *, warn_unnamed: bool = True
 ) -> list[ParsedDocument]:
-    """Return one document per MEP declaration in Integrity Watch's doi-pretty.json."""
+    """Return one document per MEP declaration in Integrity Watch's doi-pretty.json.
+
+    ``warn_unnamed=False`` leaves the warning about MEPs missing from ``meps`` to a
+    caller that reads declarations one at a time and counts them itself.
+    """
     try:
         declarations = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -380,7 +384,7 @@ def parse_integritywatch(
     unnamed = sum(
         1 for d in documents if d.politician is not None and not d.politician.full_name
     )
-    if unnamed:
+    if unnamed and warn_unnamed:
         logger.warning(
             "%s of %s Integrity Watch declarations name an MEP missing from the MEP "
             "list given; they are kept with the EP id only",

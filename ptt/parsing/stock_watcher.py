@@ -166,7 +166,7 @@ def _filer(filer: dict[str, Any]) -> StatedPolitician | None:
         suffix=suffix,
         role="Senator",
         chamber="senate",
-        external_ids={"bioguide": bioguide} if bioguide else {},
+        external_ids={"bioguide_id": bioguide} if bioguide else {},
     )
 
 
@@ -608,9 +608,24 @@ def parse_mapped_csv(data: bytes, mapping: Mapping) -> list[ParsedDocument]:
         groups.setdefault((stated_id, name), []).append(row)
 
     documents = []
+    used: set[str] = set()
     for (stated_id, name), rows in groups.items():
         politician = StatedPolitician(full_name=name) if name else None
         doc_id = _mapped_doc_id(stated_id, mapping)
+        if doc_id is not None and doc_id in used:
+            # Two filers under one document id stay two documents, told apart by filer.
+            logger.warning(
+                "Document %s of %s lists more than one filer; the rows of %s are "
+                "read as document %s/%s",
+                doc_id,
+                mapping.source,
+                name or "an unnamed filer",
+                doc_id,
+                name,
+            )
+            doc_id = f"{doc_id}/{name}"
+        if doc_id is not None:
+            used.add(doc_id)
         if doc_id is None:
             documents.append(
                 ParsedDocument(

@@ -1,0 +1,307 @@
+"""UK Parliament: the Register of Members' Financial Interests, through its two APIs.
+
+The Members API lists the sitting MPs (``/api/Members/Search?House=1&IsCurrentMember=
+true``, twenty a page, each wrapped as ``items[].value``): name, party, constituency and
+member id, which becomes ``uk_member_id``. The Interests API pages the whole register
+(``/api/v1/Interests?ExpandChildInterests=true``, at most twenty a page), each interest
+with its category, its member and its child interests. Each interest is a document,
+keyed by its id; its JSON, as the API gave it, is archived. Shareholdings (category id
+8) are holdings with the threshold the register states; every other category is kept as
+an interest with its category name. MPs declare holdings, never trades.
+
+A member an interest names who is not in the sitting list (one who left) is looked up
+by id; one the Members API does not know is kept as the interest names them. A failed
+or unreadable page ends the run with a message naming the page: a register read half
+way is never reported as complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from ptt.config import DEFAULT_BASE_URLS, Settings
+from ptt.errors import FetchError, ParseError
+from ptt.model import ParsedDocument, StatedPolitician
+from ptt.sources.base import BaseSource, CollectRun, Document, listed_politicians
+from ptt.sources.bundled import archive_name, process_bundled
+
+logger = logging.getLogger(__name__)
+
+SOURCE = "uk-parliament"
+INTERESTS_PATH = "/api/v1/Interests"
+MEMBERS_SEARCH_PATH = "/api/Members/Search"
+MEMBER_PATH = "/api/Members/{id}"
+# The Interests API answers at most 20 interests a page, whatever Take asks for.
+PAGE_SIZE = 20
+COMMONS = 1
+
+
+class UkParliamentSource(BaseSource):
+    """MPs' registered holdings and interests, from the Members and Interests APIs."""
+
+    id = SOURCE
+    name = "UK Parliament Register of Members' Financial Interests"
+    url = DEFAULT_BASE_URLS["uk-interests"]
+    gives = "holdings"
+    base_url_key = "uk-interests"
+
+    def collect(self, run: CollectRun) -> None:
+        """Read the sitting MPs, page through the register, and store each interest."""
+        members_base = run.base_url("uk-members")
+        members = {
+            member.external_ids["uk_member_id"]: member
+            for member in sitting_members(run, members_base)
+            if "uk_member_id" in member.external_ids
+        }
+        listed_politicians(run, list(members.values()))
+
+        items = register_interests(run, run.base_url())
+        items = [item for item in items if _in_window(item, run.options.since)]
+        named = {_member_id(item) for item in items} - {None, *members}
+        for member_id in sorted(m for m in named if m):
+            found = former_member(run, members_base, member_id)
+            if found is not None:
+                members[member_id] = found
+
+        bundle = []
+        for item in items:
+            if item.get("id") is None:
+                run.metrics.records_failed += 1
+                logger.warning(
+                    "An interest of %s has no id and cannot be traced to the "
+                    "register; it is left out.",
+                    _member_id(item) or "an unnamed member",
+                )
+                continue
+            data = interest_bytes(item)
+            bundle.append((interest_document(item, data, members), data))
+        process_bundled(run, bundle)
+
+    def document_for(self, filing: sqlite3.Row, settings: Settings) -> Document:
+        """Return the interest of a stored filing, to read its archived JSON again."""
+        return Document(
+            source=SOURCE,
+            doc_id=str(filing["doc_id"]),
+            url=str(filing["url"] or _official_url(str(filing["doc_id"]))),
+            archive_name=str(filing["archive_path"] or "").split("/", 1)[-1],
+            reader=read_interest,
+        )
+
+
+def _get_json_page(
+    run: CollectRun,
+    url: str,
+    params: dict[str, Any],
+    what: str,
+    read: Callable[[bytes], Any],
+) -> Any:
+    run.metrics.index_requests += 1
+    try:
+        response = run.http.get(url, params=params)
+    except FetchError as exc:
+        raise FetchError(
+            f"{what} could not be fetched: {exc.message}", source=SOURCE, url=url
+        ) from exc
+    try:
+        return read(response.content)
+    except ParseError as exc:
+        raise ParseError(
+            f"{what} ({response.url}) cannot be read: {exc.message}",
+            source=SOURCE,
+            url=str(response.url),
+        ) from exc
+
+
+def sitting_members(run: CollectRun, base: str) -> list[StatedPolitician]:
+    """Return every sitting MP the Members API lists, page by page."""
+    from ptt.parsing.uk_parliament import parse_members_search
+
+    members: list[StatedPolitician] = []
+    skip, total = 0, None
+    while total is None or skip < total:
+        params = {
+            "House": COMMONS,
+            "IsCurrentMember": "true",
+            "skip": skip,
+            "take": PAGE_SIZE,
+        }
+        page = _get_json_page(
+            run,
+            base + MEMBERS_SEARCH_PATH,
+            params,
+            f"the Members API search page at skip {skip}",
+            parse_members_search,
+        )
+        total = page.total_results
+        if not page.members:
+            if skip < total:
+                logger.warning(
+                    "The Members API search stopped at %d of the %d members it "
+                    "counts; the list may have changed while it was read.",
+                    skip,
+                    total,
+                )
+            break
+        members += page.members
+        skip += len(page.members)
+    logger.info("The Members API lists %d sitting MP(s).", len(members))
+    return members
+
+
+def register_interests(run: CollectRun, base: str) -> list[dict[str, Any]]:
+    """Return every interest of the register, page by page, with child interests."""
+    from ptt.parsing.uk_parliament import parse_interests_page
+
+    items: list[dict[str, Any]] = []
+    skip, total = 0, None
+    while total is None or skip < total:
+        params = {"ExpandChildInterests": "true", "Skip": skip, "Take": PAGE_SIZE}
+        what = f"the Interests API page at Skip={skip}"
+        page = _get_json_page(
+            run, base + INTERESTS_PATH, params, what, parse_interests_page
+        )
+        if page.skip != skip:
+            raise ParseError(
+                f"{what} answered skip {page.skip}: the API ignored the paging, so "
+                "the register cannot be read whole",
+                source=SOURCE,
+            )
+        total = page.total_results
+        if not page.items:
+            if skip < total:
+                logger.warning(
+                    "The Interests API stopped at %d of the %d interests it counts; "
+                    "the register may have changed while it was read.",
+                    skip,
+                    total,
+                )
+            break
+        items += page.items
+        skip += len(page.items)
+    logger.info("The Interests API lists %d interest(s).", len(items))
+    return items
+
+
+def former_member(
+    run: CollectRun, base: str, member_id: str
+) -> StatedPolitician | None:
+    """Return a member who is not sitting, from the Members API, or None if unknown."""
+    from ptt.parsing.uk_parliament import parse_member
+
+    url = base + MEMBER_PATH.format(id=member_id)
+    run.metrics.index_requests += 1
+    try:
+        response = run.http.get(url)
+    except FetchError as exc:
+        if exc.status != 404:
+            raise FetchError(
+                f"the Members API answer for member {member_id} could not be "
+                f"fetched: {exc.message}",
+                source=SOURCE,
+                url=url,
+            ) from exc
+        logger.warning(
+            "The Members API does not know member %s; their interests keep the name "
+            "the register gives.",
+            member_id,
+        )
+        return None
+    try:
+        return parse_member(response.content)
+    except ParseError as exc:
+        raise ParseError(
+            f"the Members API answer for member {member_id} cannot be read: "
+            f"{exc.message}",
+            source=SOURCE,
+            url=url,
+        ) from exc
+
+
+def interest_bytes(item: dict[str, Any]) -> bytes:
+    """Return one interest as the archived JSON document."""
+    return json.dumps(item, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def read_interest(data: bytes) -> ParsedDocument:
+    """Return the archived JSON of one interest, read."""
+    from ptt.parsing.uk_parliament import interest_to_document
+
+    try:
+        item = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return ParsedDocument(
+            source=SOURCE,
+            doc_id="",
+            parse_status="failed",
+            parse_error=f"the archived interest is not valid JSON ({exc})",
+        )
+    return interest_to_document(item)
+
+
+def interest_document(
+    item: dict[str, Any], data: bytes, members: dict[str, StatedPolitician]
+) -> Document:
+    """Return the Document of one interest the register lists."""
+    doc_id = str(item["id"])
+    category = item.get("category") if isinstance(item.get("category"), dict) else {}
+    member_id = _member_id(item)
+    return Document(
+        source=SOURCE,
+        doc_id=doc_id,
+        url=_self_link(item) or _official_url(doc_id),
+        archive_name=archive_name(f"interests/{doc_id}", data, "json"),
+        reader=read_interest,
+        politician=members.get(member_id) if member_id else None,
+        index_entry={
+            "interest_id": item["id"],
+            "category_id": (category or {}).get("id"),
+            "category": (category or {}).get("name"),
+            "member_id": member_id,
+            "registration_date": item.get("registrationDate"),
+            "published_date": item.get("publishedDate"),
+        },
+        filing_type="Register of Members' Financial Interests",
+        filing_date=_date(item.get("registrationDate")),
+    )
+
+
+def _member_id(item: dict[str, Any]) -> str | None:
+    member = item.get("member")
+    if isinstance(member, dict) and member.get("id") is not None:
+        return str(member["id"])
+    return None
+
+
+def _self_link(item: dict[str, Any]) -> str | None:
+    for link in item.get("links") or []:
+        if isinstance(link, dict) and link.get("rel") == "self" and link.get("href"):
+            return str(link["href"])
+    return None
+
+
+def _official_url(doc_id: str) -> str:
+    return DEFAULT_BASE_URLS["uk-interests"] + f"{INTERESTS_PATH}/{doc_id}"
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _in_window(item: dict[str, Any], since: dt.date | None) -> bool:
+    """Return whether an interest was registered, published or updated since a date."""
+    if since is None:
+        return True
+    stated = [item.get("registrationDate"), item.get("publishedDate")]
+    stated += item.get("updatedDates") or []
+    dates = [d for d in (_date(v) for v in stated) if d is not None]
+    return not dates or max(dates) >= since

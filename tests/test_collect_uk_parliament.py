@@ -1,0 +1,232 @@
+"""``uk-parliament`` end to end: the Members and Interests APIs on the fixture server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+
+from tests import more_sources
+from tests.fixture_server import FixtureServer
+
+SOURCE = "uk-parliament"
+INTEREST = "interests_api_v1_Interests_12880.json"
+
+
+def test_it_stores_sitting_members_and_each_interest_with_its_category(
+    tmp_path: Path, fixture_server: FixtureServer, fixtures: Path
+) -> None:
+    fixture_server.uk_repeat = 45
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert (metrics.status, metrics.error) == ("success", None)
+    assert (metrics.filings_seen, metrics.documents_fetched) == (1, 1)
+    assert (metrics.records_new, metrics.records_failed) == (1, 0)
+    assert metrics.listing_seconds is not None
+    assert 0 < metrics.listing_seconds <= metrics.duration_seconds
+    conn = more_sources.database(tmp_path)
+    members = {
+        row["uk_member_id"]: tuple(row)[1:]
+        for row in conn.execute(
+            "SELECT uk_member_id, full_name, last_name, party, district, chamber, "
+            "role FROM politicians"
+        )
+    }
+    assert members == {
+        "172": (
+            "Ms Diane Abbott",
+            "Abbott",
+            "Independent",
+            "Hackney North and Stoke Newington",
+            "commons",
+            "MP",
+        ),
+        "4597": (
+            "Mrs Kemi Badenoch",
+            "Badenoch",
+            "Conservative",
+            "North West Essex",
+            "commons",
+            "MP",
+        ),
+    }
+    filing = conn.execute(
+        "SELECT f.*, p.uk_member_id FROM filings f "
+        "JOIN politicians p ON p.id = f.politician_id"
+    ).fetchone()
+    assert (
+        filing["doc_id"],
+        filing["uk_member_id"],
+        filing["parse_status"],
+        filing["filing_date"],
+        filing["transaction_count"],
+        filing["url"],
+    ) == (
+        "12880",
+        "4597",
+        "parsed",
+        "2025-07-14",
+        1,
+        "https://interests-api.parliament.uk/api/v1/Interests/12880",
+    )
+    archived = (tmp_path / "documents" / filing["archive_path"]).read_bytes()
+    assert hashlib.sha256(archived).hexdigest() == filing["sha256"]
+    original = json.loads((fixtures / "uk_parliament" / INTEREST).read_bytes())
+    assert json.loads(archived) == original
+    row = conn.execute("SELECT * FROM trading_disclosures").fetchone()
+    assert (
+        row["transaction_type"],
+        row["category"],
+        row["amount_range_min"],
+        row["amount_range_max"],
+        row["amount_text"],
+        row["description"],
+    ) == (
+        "interest",
+        "Gifts, benefits and hospitality from UK sources",
+        1396,
+        1396,
+        "GBP 1396.00",
+        "The All England Lawn Tennis Club (CHAMPIONSHIPS) Limited - £1,396.00",
+    )
+    source = conn.execute(
+        "SELECT * FROM data_sources WHERE id = ?", (SOURCE,)
+    ).fetchone()
+    assert (source["gives"], source["last_status"], source["last_records_new"]) == (
+        "holdings",
+        "success",
+        1,
+    )
+
+
+def test_it_pages_the_register_twenty_at_a_time_with_child_interests(
+    tmp_path: Path, fixture_server: FixtureServer
+) -> None:
+    fixture_server.uk_repeat = 45
+
+    more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    pages = [
+        parse_qs(request.query)
+        for request in fixture_server.requests
+        if request.path == "/api/v1/Interests"
+    ]
+    assert [(p["Skip"], p["Take"]) for p in pages] == [
+        (["0"], ["20"]),
+        (["20"], ["20"]),
+        (["40"], ["20"]),
+    ]
+    assert all(p["ExpandChildInterests"] == ["true"] for p in pages)
+    searches = [
+        parse_qs(request.query)
+        for request in fixture_server.requests
+        if request.path == "/api/Members/Search"
+    ]
+    assert [s["skip"] for s in searches] == [["0"], ["20"], ["40"]]
+    assert all(
+        s["House"] == ["1"] and s["IsCurrentMember"] == ["true"] for s in searches
+    )
+    # The interest's member is not sitting in the served list: looked up once by id.
+    assert fixture_server.count("/api/Members/4597") == 1
+
+
+def test_a_second_run_changes_nothing(
+    tmp_path: Path, fixture_server: FixtureServer
+) -> None:
+    first, _ = more_sources.collect_process(tmp_path, fixture_server, SOURCE)
+    before = more_sources.snapshot(tmp_path, SOURCE)
+
+    second, _ = more_sources.collect_process(tmp_path, fixture_server, SOURCE)
+
+    assert first[SOURCE]["records_new"] == 1
+    assert more_sources.counts(second[SOURCE]) == (0, 0, 0, 0)
+    assert second[SOURCE]["filings_seen"] == 1
+    assert more_sources.snapshot(tmp_path, SOURCE) == before
+    archived = more_sources.archived_files(tmp_path, SOURCE)
+    assert [path.parent.name for path in archived] == ["12880"]
+
+
+@pytest.mark.parametrize(
+    ("path", "override", "message"),
+    [
+        (
+            "/api/v1/Interests",
+            {"status": 500, "body": b"Internal Server Error"},
+            "uk-parliament: the Interests API page at Skip=0 could not be fetched",
+        ),
+        (
+            "/api/v1/Interests",
+            {"body": b"<html><body>Service unavailable</body></html>"},
+            "uk-parliament: the Interests API page at Skip=0 (http://",
+        ),
+        (
+            "/api/Members/Search",
+            {"body": b"<html>maintenance</html>"},
+            "uk-parliament: the Members API search page at skip 0 (http://",
+        ),
+        (
+            "/api/Members/4597",
+            {"status": 503, "body": b"Service Unavailable"},
+            "uk-parliament: the Members API answer for member 4597 could not be "
+            "fetched",
+        ),
+    ],
+)
+def test_a_failing_or_unreadable_api_fails_the_run_naming_the_step(
+    tmp_path: Path,
+    fixture_server: FixtureServer,
+    path: str,
+    override: dict[str, object],
+    message: str,
+) -> None:
+    fixture_server.override(path, **override)
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert metrics.status == "failed"
+    (error,) = result.errors()
+    assert error.startswith(message)
+    conn = more_sources.database(tmp_path)
+    assert conn.execute("SELECT COUNT(*) FROM filings").fetchone()[0] == 0
+    source = conn.execute(
+        "SELECT * FROM data_sources WHERE id = ?", (SOURCE,)
+    ).fetchone()
+    assert (source["last_status"], source["consecutive_failures"]) == ("failed", 1)
+
+
+def test_the_command_exits_non_zero_with_one_line_naming_the_page(
+    tmp_path: Path, fixture_server: FixtureServer
+) -> None:
+    fixture_server.override("/api/v1/Interests", body=b"not json")
+
+    summary, stderr = more_sources.collect_process(
+        tmp_path, fixture_server, SOURCE, expect=1
+    )
+
+    assert summary[SOURCE]["status"] == "failed"
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: uk-parliament: the Interests API page at Skip=0")
+    assert "not valid JSON" in last
+
+
+@pytest.mark.parametrize(
+    ("since", "stored"),
+    [(dt.date(2025, 7, 14), 1), (dt.date(2025, 7, 15), 0)],
+)
+def test_since_keeps_interests_registered_or_published_on_or_after_the_date(
+    tmp_path: Path, fixture_server: FixtureServer, since: dt.date, stored: int
+) -> None:
+    result = more_sources.collect_in_process(
+        tmp_path, fixture_server, SOURCE, since=since
+    )
+
+    (metrics,) = result.sources
+    assert metrics.status == "success"
+    assert (metrics.filings_seen, metrics.documents_fetched) == (stored, stored)
