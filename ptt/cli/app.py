@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ptt import __version__
-from ptt.cli import actions, db, query
+from ptt.cli import actions, db, jobs, query
 from ptt.cli import securities as securities_cli
 from ptt.cli import tickers as tickers_cli
 from ptt.cli.common import CliState, set_state
@@ -66,6 +66,8 @@ def main(
 
 app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
+app.add_typer(jobs.app, name="jobs")
+app.command("tick")(jobs.tick_command)
 
 # Tickers and the SEC list.
 app.add_typer(tickers_cli.app, name="tickers")
