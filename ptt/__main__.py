@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 
 INTERRUPTED = "Interrupted."
@@ -37,6 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130
+    except sqlite3.Error as exc:
+        # A full disk, a file another program damaged or a schema from an unreleased
+        # build: say so in one line, like any expected failure.
+        if _debug_requested(argv):
+            import traceback
+
+            traceback.print_exc()
+        print(
+            f"Error: the database failed ({exc}); check the disk and run "
+            "`ptt db check`",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _run_cli(argv: list[str]) -> int:

@@ -139,3 +139,21 @@ def test_importing_the_cli_loads_no_heavy_library(tmp_path: Path) -> None:
     )  # fmt: skip
 
     assert result.stdout.strip() == "[]"
+
+
+def test_a_database_error_no_command_expected_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    run_ptt(tmp_path, "db", "init")
+    conn = sqlite3.connect(tmp_path / "ptt.db")
+    conn.execute("DROP TABLE action_logs")
+    conn.commit()
+    conn.close()
+
+    result = run_ptt(tmp_path, "actions")
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: the database failed (no such table: action_logs); check the disk "
+        "and run `ptt db check`\n"
+    )
