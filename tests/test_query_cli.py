@@ -330,3 +330,15 @@ def test_it_answers_about_a_real_collection(
     report = json.loads(status.stdout)
     assert status.returncode == 0 and report["problems"] == []
     assert {s["source"] for s in report["sources"]} >= {"us-house", "us-senate"}
+
+
+def test_export_takes_json_and_limit_as_trades_does(fixture_db: Path) -> None:
+    as_json = run_ptt(fixture_db.parent, "export", "--json", "--limit", "3")
+    as_format = run_ptt(fixture_db.parent, "export", "--format", "json", "--limit", "3")
+    both = run_ptt(fixture_db.parent, "export", "--json", "--format", "csv")
+
+    assert as_json.returncode == 0, as_json.stderr
+    assert len(json.loads(as_json.stdout)) == 3
+    assert as_json.stdout == as_format.stdout
+    assert both.returncode == 2
+    assert both.stderr == "Error: --json and --format cannot be used together\n"

@@ -159,7 +159,12 @@ def trades_command(
 @with_trade_filter
 def export_command(
     trade_filter: Filter,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or ndjson.")] = "csv",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="csv (the default), json or ndjson.", show_default=False
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -168,13 +173,21 @@ def export_command(
         ),
     ] = None,
     sort: SortOption = "date",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="How many rows at most (default: all).", show_default=False
+        ),
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Export trades, with the same filters as trades, streamed row by row."""
-    chosen = fmt.lower()
+    # A file for programs: CSV unless asked otherwise, on a terminal too.
+    chosen = output.choose_format(fmt, as_json) if as_json else (fmt or "csv").lower()
     if chosen not in ("csv", "json", "ndjson"):
         raise UsageError(f"unknown format '{fmt}' (known: csv, json, ndjson)")
 
-    rows = questions.trades(open_db(), trade_filter, sort=sort)
+    rows = questions.trades(open_db(), trade_filter, sort=sort, limit=limit)
     if out is None:
         output.write_stream(rows, chosen, TRADE_COLUMNS)
         return
