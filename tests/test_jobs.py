@@ -310,3 +310,13 @@ def test_jobs_help_lists_the_commands(tmp_path: Path) -> None:
     for command in ("add", "list", "show", "history", "logs", "pause", "resume",
                     "remove", "enable", "run-now", "status", "cleanup"):  # fmt: skip
         assert command in result.stdout
+
+
+def test_jobs_status_writes_an_interval_as_jobs_list_does(tmp_path: Path) -> None:
+    add(tmp_path, "pulse", "--interval", "15m", "--run", "command", "--command", "true")
+
+    status = ptt(tmp_path, "jobs", "status", "--json")
+    listing = ptt(tmp_path, "jobs", "list", "--json")
+
+    assert json.loads(status.stdout)["jobs"][0]["schedule"] == "every 15m"
+    assert json.loads(listing.stdout)[0]["schedule"] == "every 15m"

@@ -18,7 +18,7 @@ from ptt.actions import ActionSource, log_action
 from ptt.db import transaction
 from ptt.errors import ScheduleError
 from ptt.scheduler.kinds import validate_args
-from ptt.scheduler.schedules import Schedule, load_zone, schedule_of
+from ptt.scheduler.schedules import Schedule, format_duration, load_zone, schedule_of
 
 log = logging.getLogger(__name__)
 
@@ -369,9 +369,19 @@ STATUS_COLUMNS = (
 def status_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Return the scheduled_jobs_status view, with overdue judged by ptt's clock."""
     limit = clock.to_text(clock.now() - dt.timedelta(seconds=GRACE_SECONDS))
+    intervals = dict(
+        conn.execute(
+            "SELECT id, interval_seconds FROM scheduled_jobs "
+            "WHERE interval_seconds IS NOT NULL"
+        ).fetchall()
+    )
     rows = []
     for row in conn.execute("SELECT * FROM scheduled_jobs_status ORDER BY job_name"):
         record = dict(row)
+        if record["job_id"] in intervals:
+            # The view says "every 900s"; people read the interval as jobs list does.
+            seconds = intervals[record["job_id"]]
+            record["schedule"] = f"every {format_duration(seconds)}"
         # The view judges overdue by SQLite's clock; PTT_NOW must win here.
         if record["state"] in ("scheduled", "overdue"):
             late = record["next_run_at"] is not None and record["next_run_at"] < limit
