@@ -28,6 +28,7 @@ from ptt.securities import (
     refresh_securities,
     set_ticker,
 )
+from tests.conftest import FIXTURES
 from tests.helpers import ROOT
 
 SCHEMA_V1 = ROOT / "tests" / "data" / "schema_v1.sql"
@@ -35,7 +36,8 @@ SCHEMA_V1 = ROOT / "tests" / "data" / "schema_v1.sql"
 
 @pytest.fixture(scope="module")
 def sec_files() -> tuple[bytes, bytes]:
-    root = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "sec"
+    # Module-scoped, so it cannot take the function-scoped ``fixtures``; same folder.
+    root = FIXTURES / "sec"
     return (
         (root / "company_tickers.json").read_bytes(),
         (root / "company_tickers_exchange.json").read_bytes(),
