@@ -320,3 +320,26 @@ def test_jobs_status_writes_an_interval_as_jobs_list_does(tmp_path: Path) -> Non
 
     assert json.loads(status.stdout)["jobs"][0]["schedule"] == "every 15m"
     assert json.loads(listing.stdout)[0]["schedule"] == "every 15m"
+
+
+def test_jobs_history_takes_since_and_gives_metrics_as_objects(tmp_path: Path) -> None:
+    add(tmp_path, "good", "--interval", "1m", "--run", "command", "--command", "true")
+    for minute in range(3):
+        tick(tmp_path, f"2026-01-05T00:0{minute}:00Z")
+
+    recent = json.loads(
+        ptt(
+            tmp_path, "jobs", "history", "--since", "2026-01-05T00:01:00Z", "--json"
+        ).stdout
+    )
+    bad = ptt(tmp_path, "jobs", "history", "--since", "yesterday")
+
+    assert [r["started_at"] for r in recent] == [
+        "2026-01-05T00:02:00Z", "2026-01-05T00:01:00Z",
+    ]  # fmt: skip
+    assert recent[0]["metrics"]["exit_status"] == 0
+    assert bad.returncode == 2
+    assert bad.stderr == (
+        "Error: --since 'yesterday' is not a date or time (YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM:SSZ)\n"
+    )

@@ -168,13 +168,23 @@ def history_command(
     status: Annotated[
         str | None, typer.Option(help="Only runs with this status (e.g. failed).")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only runs started at or after this date or time (UTC), e.g. "
+            "2026-01-31 or 2026-01-31T14:00:00Z.",
+            show_default=False,
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many at most.")] = 20,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List recent runs, newest first."""
+    from ptt.cli.actions import since_text
     from ptt.scheduler.jobs import HISTORY_COLUMNS, history
 
+    started = since_text(since)
     conn = open_db()
     if name is not None:
         from ptt.scheduler.jobs import get_job
@@ -183,11 +193,19 @@ def history_command(
             "SELECT 1 FROM job_executions WHERE job_name = ? LIMIT 1", (name,)
         ).fetchone():
             get_job(conn, name)
+    chosen = output.choose_format(fmt, as_json)
+    # A collection's metrics (every source's counts) do not fit a table's cell.
+    columns = [c for c in HISTORY_COLUMNS if chosen != "table" or c != "metrics"]
+    runs = history(conn, name, status=status, since=started, limit=limit)
+    if chosen in ("json", "ndjson"):
+        # Stored as JSON text; programs get the object, as jobs list gives args.
+        for run in runs:
+            run["metrics"] = json.loads(run["metrics"]) if run["metrics"] else None
     output.write_records(
-        history(conn, name, status=status, limit=limit),
-        output.choose_format(fmt, as_json),
-        HISTORY_COLUMNS,
-        title="Runs",
+        runs,
+        chosen,
+        columns,
+        title="Runs (metrics: --format json)" if chosen == "table" else "Runs",
     )
 
 

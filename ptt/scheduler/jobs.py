@@ -316,6 +316,7 @@ def history(
     name: str | None = None,
     *,
     status: str | None = None,
+    since: str | None = None,
     limit: int = 20,
 ) -> list[dict[str, Any]]:
     """Return the latest executions, newest first, of one job or all."""
@@ -333,6 +334,9 @@ def history(
     if status is not None:
         where.append("status = ?")
         params.append(status)
+    if since is not None:
+        where.append("started_at >= ?")
+        params.append(since)
     sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM job_executions"
     if where:
         sql += " WHERE " + " AND ".join(where)
