@@ -14,6 +14,7 @@ agreement, the search pages). The target is no more than N x latency / concurren
   per thread is shorter than that.
 
     python benchmarks/bench_collect.py [--documents 200] [--latency 0.05] [--concurrency 4]
+        [--read-processes N] [--source us-senate|us-house]
 """
 
 from __future__ import annotations
@@ -58,7 +59,13 @@ def house_index(server: FixtureServer, count: int) -> None:
     server.house_pdf_fallback = "20026537.pdf"
 
 
-def run(source: str, documents: int, latency: float, concurrency: int) -> None:
+def run(
+    source: str,
+    documents: int,
+    latency: float,
+    concurrency: int,
+    read_processes: int | None = None,
+) -> None:
     with tempfile.TemporaryDirectory() as home, FixtureServer(FIXTURES) as server:
         if source == "us-senate":
             senate_rows(server, documents)
@@ -80,6 +87,11 @@ def run(source: str, documents: int, latency: float, concurrency: int) -> None:
             "json",
             **congress.environment(server),
             PTT_CONCURRENCY=str(concurrency),
+            **(
+                {"PTT_READ_PROCESSES": str(read_processes)}
+                if read_processes is not None
+                else {}
+            ),
         )
         wall = time.perf_counter() - started
         if done.returncode != 0:
@@ -114,10 +126,23 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--read-processes",
+        type=int,
+        default=None,
+        help="PTT_READ_PROCESSES for the run (0 reads PDFs on the storing thread)",
+    )
+    parser.add_argument("--source", choices=("us-senate", "us-house"), default=None)
     options = parser.parse_args()
 
-    for source in ("us-senate", "us-house"):
-        run(source, options.documents, options.latency, options.concurrency)
+    for source in [options.source] if options.source else ["us-senate", "us-house"]:
+        run(
+            source,
+            options.documents,
+            options.latency,
+            options.concurrency,
+            options.read_processes,
+        )
 
 
 if __name__ == "__main__":
