@@ -38,7 +38,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -182,6 +182,9 @@ class CollectRun:
     # time.monotonic() when the source's run started.
     started: float = field(default_factory=time.monotonic)
     _seen: set[str] = field(default_factory=set)
+    # Documents chosen to be read so far (for --limit), and the progress bar's total.
+    _taken: int = 0
+    _total: int = 0
 
     @property
     def source_id(self) -> str:
@@ -248,8 +251,47 @@ class CollectRun:
             (self.source_id,),
         ).fetchall()
 
-    def process(self, documents: Sequence[Document]) -> None:
-        """Fetch, archive, read and store the documents not had yet, counting each."""
+    def process(
+        self,
+        documents: Sequence[Document],
+        *,
+        more: Iterator[Any] | None = None,
+        prepare: Callable[[Any], Sequence[Document]] | None = None,
+    ) -> None:
+        """Fetch, archive, read and store the documents not had yet, counting each.
+
+        ``more`` yields later pages of a listing; it runs on a thread of its own (HTTP
+        only, never the database) while the documents listed so far are fetched, and
+        ``prepare`` turns each page into documents on this thread.
+        """
+        from_archive, to_fetch = self._select(documents)
+        if self.dry_run:
+            for page in more or ():
+                archived, fetched = self._select(_prepared(prepare, page))
+                from_archive += archived
+                to_fetch += fetched
+            self._plan(from_archive, to_fetch)
+            return
+
+        if self.metrics.listing_seconds is None:
+            self.metrics.listing_seconds = time.monotonic() - self.started
+        self._total = len(from_archive) + len(to_fetch)
+        self.progress.set_total(self._total)
+        unfetched = self._fetch_all(to_fetch, from_archive, more, prepare)
+        if unfetched:
+            logger.warning(
+                "%s: %d document(s) could not be fetched and are recorded as failed "
+                "(%s%s); they are tried again next run.",
+                self.source_id,
+                len(unfetched),
+                ", ".join(unfetched[:5]),
+                ", ..." if len(unfetched) > 5 else "",
+            )
+
+    def _select(
+        self, documents: Sequence[Document]
+    ) -> tuple[list[tuple[Document, ArchivedDocument]], list[Document]]:
+        """Return the listed documents archived but not stored, and those to fetch."""
         listed: list[Document] = []
         for document in documents:
             if document.doc_id not in self._seen:
@@ -279,31 +321,19 @@ class CollectRun:
                 to_fetch.append(document)
 
         if self.options.limit is not None:
-            room = max(0, self.options.limit - len(from_archive))
-            from_archive = from_archive[: self.options.limit]
-            to_fetch = to_fetch[:room]
-        if self.dry_run:
-            self._plan(from_archive, to_fetch)
-            return
-
-        if self.metrics.listing_seconds is None:
-            self.metrics.listing_seconds = time.monotonic() - self.started
-        self.progress.set_total(len(from_archive) + len(to_fetch))
-        unfetched = self._fetch_all(to_fetch, from_archive)
-        if unfetched:
-            logger.warning(
-                "%s: %d document(s) could not be fetched and are recorded as failed "
-                "(%s%s); they are tried again next run.",
-                self.source_id,
-                len(unfetched),
-                ", ".join(unfetched[:5]),
-                ", ..." if len(unfetched) > 5 else "",
-            )
+            # The limit holds for the whole listing, however many pages it has.
+            room = max(0, self.options.limit - self._taken)
+            from_archive = from_archive[:room]
+            to_fetch = to_fetch[: room - len(from_archive)]
+        self._taken += len(from_archive) + len(to_fetch)
+        return from_archive, to_fetch
 
     def _fetch_all(
         self,
         documents: list[Document],
         from_archive: list[tuple[Document, ArchivedDocument]],
+        more: Iterator[Any] | None = None,
+        prepare: Callable[[Any], Sequence[Document]] | None = None,
     ) -> list[str]:
         """Fetch, archive, read and store documents; return the ids that did not come.
 
@@ -345,7 +375,15 @@ class CollectRun:
             savers = stack.enter_context(
                 ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive")
             )
-            stack.enter_context(_Downloads(self.http, documents, events, slots))
+            feed = _Feed(documents)
+            stack.enter_context(_Downloads(self.http, feed, events, slots))
+            # Closed on the way out too, so that the downloads' thread never waits
+            # for documents a listing that failed will not give.
+            stack.callback(feed.close)
+            if more is None:
+                feed.close()
+            else:
+                stack.enter_context(_Listing(more, events))
             downloading = True
             while downloading or pending or backlog:
                 while backlog and slots.acquire(blocking=False):
@@ -365,6 +403,16 @@ class CollectRun:
                     continue
                 if kind == "error":
                     raise event[1]
+                if kind == "listed":
+                    archived_more, to_fetch = self._select(_prepared(prepare, event[1]))
+                    self._total += len(archived_more) + len(to_fetch)
+                    self.progress.set_total(self._total)
+                    backlog[:0] = reversed(archived_more)
+                    feed.extend(to_fetch)
+                    continue
+                if kind == "listed-all":
+                    feed.close()
+                    continue
                 if kind == "read":
                     result: ReadResult = event[1]
                     item = result.key
@@ -551,6 +599,66 @@ class CollectRun:
         self._store(document, parsed, archived)
 
 
+def _prepared(
+    prepare: Callable[[Any], Sequence[Document]] | None, page: Any
+) -> Sequence[Document]:
+    return prepare(page) if prepare is not None else page
+
+
+class _Feed:
+    """The documents to download, an iterator that waits while more may be listed."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._items: queue.Queue[Document | None] = queue.Queue()
+        self.extend(documents)
+
+    def extend(self, documents: Sequence[Document]) -> None:
+        for document in documents:
+            self._items.put(document)
+
+    def close(self) -> None:
+        """Mark the end: the iterator stops once what is queued is taken."""
+        self._items.put(None)
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> Document:
+        document = self._items.get()
+        if document is None:
+            self._items.put(None)
+            raise StopIteration
+        return document
+
+
+class _Listing:
+    """A listing's later pages, fetched on a thread of their own, put on ``events``."""
+
+    def __init__(self, pages: Iterator[Any], events: queue.Queue[tuple[Any, ...]]):
+        self._events = events
+        self._thread = threading.Thread(
+            target=self._pump, args=(pages,), name="ptt-listing", daemon=True
+        )
+
+    def __enter__(self) -> _Listing:
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        # A run that stops (an error, Ctrl-C) does not wait for a page under way.
+        if exc_type is None:
+            self._thread.join()
+
+    def _pump(self, pages: Iterator[Any]) -> None:
+        try:
+            for page in pages:
+                self._events.put(("listed", page))
+        except BaseException as exc:
+            self._events.put(("error", exc))
+        finally:
+            self._events.put(("listed-all",))
+
+
 def _put(events: queue.Queue[tuple[Any, ...]], *event: Any) -> None:
     events.put(event)
 
@@ -585,7 +693,7 @@ class _Downloads:
     def __init__(
         self,
         http: HttpClient,
-        documents: list[Document],
+        documents: Iterable[Document],
         events: queue.Queue[tuple[Any, ...]],
         slots: threading.Semaphore,
     ) -> None:
@@ -608,7 +716,7 @@ class _Downloads:
         self._stop.set()
         self._thread.join()
 
-    def _pump(self, http: HttpClient, documents: list[Document]) -> None:
+    def _pump(self, http: HttpClient, documents: Iterable[Document]) -> None:
         fetched = http.fetch_many(documents, lambda d: d.url)
         try:
             for document, outcome in fetched:
