@@ -188,8 +188,8 @@ class ReaderPool:
             if self._closing.is_set():
                 return
             if result is None:
-                code = worker.process.exitcode
                 self._retire(worker)
+                code = worker.process.exitcode
                 result = ReadResult(
                     key,
                     error="the process reading it ended unexpectedly "
