@@ -15,7 +15,7 @@ from ptt.collect import CollectOptions, run_collection
 from ptt.config import load_settings
 from ptt.http import HttpClient, RetryPolicy
 from tests import congress
-from tests.fixture_server import FixtureServer
+from tests.fixture_server import FixtureServer, Reply
 
 SEARCH = "/search/report/data/"
 
@@ -81,3 +81,21 @@ def test_a_limit_holds_across_the_pages_of_the_search(
 
     assert metrics["documents_fetched"] == 150
     assert metrics["filings_seen"] == 250
+
+
+def test_an_agreement_answered_by_a_redirect_to_itself_fails_the_run_as_refused(
+    tmp_path: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        server,
+        "_agree",
+        lambda *args: Reply(302, b"", headers={"Location": "/search/home/"}),
+    )
+
+    metrics = collect(tmp_path, server, CollectOptions(year=2025))
+
+    assert metrics["status"] == "failed"
+    assert metrics["error"].startswith(
+        "accepting the agreement (POST /search/home/) led back to the agreement page"
+    )
+    assert server.count(SEARCH) == 0
