@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     from ptt.errors import PttError
 
     try:
+        if argv[:1] == ["tick"]:
+            # The fast path: cron runs this every minute, so no typer, no rich.
+            from ptt.scheduler.runner import tick_main
+
+            return tick_main(argv[1:])
         return _run_cli(argv)
     except PttError as exc:
         if _debug_requested(argv):
