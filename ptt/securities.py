@@ -609,6 +609,9 @@ class Resolver:
         )
         if reason:
             return Resolution(name, "skipped", reason=reason)
+
+        # A fund is answered for only by its whole title; a company's name that no
+        # company has may still be a listed trust's ("SPDR Gold Shares").
         reason = fund_reason(text, type_code=type_code, asset_type=asset_type)
         if reason:
             fund = self._fund(name, text, exact_only)
