@@ -116,7 +116,7 @@ CREATE TABLE IF NOT EXISTS trading_disclosures (
     owner              TEXT CHECK (owner IN ('self', 'spouse', 'joint', 'dependent')),
     asset_name         TEXT,
     asset_ticker       TEXT,
-    ticker_source      TEXT,                   -- document, sec_exact, sec_alias, manual
+    ticker_source      TEXT,                   -- document, sec_*, manual (see securities.py)
     ticker_confidence  REAL,
     asset_cusip        TEXT,
     asset_isin         TEXT,
@@ -211,7 +211,7 @@ CREATE TABLE IF NOT EXISTS ticker_resolutions (
     disclosure_id         INTEGER PRIMARY KEY
                           REFERENCES trading_disclosures(id) ON DELETE CASCADE,
     status                TEXT NOT NULL CHECK (status IN ('resolved', 'ambiguous', 'manual')),
-    method                TEXT,          -- sec_exact, sec_alias, sec_class, manual
+    method                TEXT,          -- sec_exact, sec_exact_fund, sec_alias, sec_class, sec_listed, manual
     ticker                TEXT,
     confidence            REAL,
     asset_name            TEXT NOT NULL, -- the name as resolved

@@ -4,16 +4,20 @@ The labelled set is every Senate Stock Watcher row of the fixtures whose ticker 
 stated: asset description -> stated ticker. Precision counts resolved rows whose ticker
 is the stated one; recall counts, among rows whose stated ticker is in the SEC list, the
 rows resolved to it (also shown for rows the resolver may answer for, i.e. without the
-funds and ETFs it never guesses). The backfill builds a database of 100,000 rows without
-a ticker, their names drawn from every fixture (House PDFs, Senate pages, Stock Watcher,
-California), and times ``backfill_tickers`` on it, then a second, idempotent run.
+kinds it never guesses). ``--show-answers`` lists every answer the resolver gives for a
+name whose ticker its document does not state, in every fixture (House PDFs, Senate
+pages, Stock Watcher, California, Integrity Watch, the UK interest), for a person to
+check. The backfill builds a database of 100,000 rows without a ticker, their names
+drawn from the House PDFs, Senate pages, Stock Watcher and California, and times
+``backfill_tickers`` on it, then a second, idempotent run.
 
-    python benchmarks/bench_tickers.py [--rows 100000] [--show-misses]
+    python benchmarks/bench_tickers.py [--rows 100000] [--show-misses] [--show-answers]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
 import tempfile
@@ -25,11 +29,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ptt import db  # noqa: E402
+from ptt.model import Transaction  # noqa: E402
 from ptt.parsing.california import parse_form700_csv  # noqa: E402
+from ptt.parsing.eu_parliament import parse_integritywatch  # noqa: E402
 from ptt.parsing.house import parse_house_ptr  # noqa: E402
 from ptt.parsing.senate import parse_senate_ptr  # noqa: E402
 from ptt.parsing.stock_watcher import parse_senate_stock_watcher  # noqa: E402
+from ptt.parsing.uk_parliament import interest_to_document  # noqa: E402
 from ptt.securities import (  # noqa: E402
+    EXACT_ONLY_SOURCES,
     Resolver,
     backfill_tickers,
     bundled_securities,
@@ -77,7 +85,62 @@ def fixture_names() -> list[Row]:
     return names
 
 
-def measure_resolver(show_misses: bool) -> None:
+def fixture_transactions() -> list[tuple[str, Transaction]]:
+    """Return (source, transaction) of every fixture with asset names."""
+    found: list[tuple[str, Transaction]] = []
+    for path in sorted((FIXTURES / "aggregated").glob("senate_stock_watcher_*.json")):
+        for document in parse_senate_stock_watcher(path.read_bytes()):
+            found += [("stock-watcher", t) for t in document.transactions]
+    for path in sorted((FIXTURES / "us_senate").glob("ptr_*.html")):
+        document = parse_senate_ptr(path.read_bytes(), url=path.name)
+        found += [("us-senate", t) for t in document.transactions]
+    for path in sorted((FIXTURES / "us_house" / "ptr-pdfs").glob("2*.pdf")):
+        document = parse_house_ptr(path.read_bytes(), doc_id=path.stem)
+        found += [("us-house", t) for t in document.transactions]
+    csv_path = FIXTURES / "california" / "form700_schedule_a1_first300.csv"
+    for document in parse_form700_csv(csv_path.read_bytes()):
+        found += [("california", t) for t in document.transactions]
+    eu_path = (
+        FIXTURES / "eu_parliament" / "integritywatch_declarations_leg9_first60.json"
+    )
+    for document in parse_integritywatch(eu_path.read_bytes(), warn_unnamed=False):
+        found += [("eu-parliament", t) for t in document.transactions]
+    uk_path = FIXTURES / "uk_parliament" / "interests_api_v1_Interests_12880.json"
+    document = interest_to_document(json.loads(uk_path.read_bytes()))
+    found += [("uk-parliament", t) for t in document.transactions]
+    return found
+
+
+def show_answers(resolver: Resolver) -> None:
+    """Print every answer for a name whose ticker its document does not state."""
+    outcomes: Counter[tuple[str, str]] = Counter()
+    answers: dict[tuple[str, str, str | None, str | None], str] = {}
+    for source, t in fixture_transactions():
+        if t.asset_ticker:
+            continue
+        decision = resolver.resolve(
+            t.asset_name,
+            type_code=t.asset_type_code,
+            asset_type=t.asset_type,
+            cusip=t.asset_cusip,
+            exact_only=source in EXACT_ONLY_SOURCES,
+        )
+        outcomes[(source, decision.status)] += 1
+        key = (source, t.asset_name or "", t.asset_type_code, t.asset_type)
+        if decision.ticker and key not in answers:
+            answers[key] = (
+                f"{decision.ticker} by {decision.method} (SEC: {decision.title})"
+            )
+    print("Names without a stated ticker, every fixture:")
+    for source in sorted({source for source, _ in outcomes}):
+        counts = {s: n for (src, s), n in sorted(outcomes.items()) if src == source}
+        print(f"  {source}: {counts}")
+    print(f"  {len(answers)} distinct answers:")
+    for (source, name, code, asset_type), answer in answers.items():
+        print(f"    {source} {name!r} [{code or asset_type}] -> {answer}")
+
+
+def measure_resolver(show_misses: bool, show_all_answers: bool) -> None:
     started = time.perf_counter()
     securities = bundled_securities()
     resolver = Resolver(securities)
@@ -119,13 +182,15 @@ def measure_resolver(show_misses: bool) -> None:
         f"{100 * found / max(listed, 1):.2f} %"
     )
     print(
-        f"  recall (same, without funds and ETFs never guessed): "
+        f"  recall (same, without the kinds never guessed): "
         f"{found_answerable}/{answerable} = "
         f"{100 * found_answerable / max(answerable, 1):.2f} %"
     )
     if show_misses:
         for line in misses:
             print(f"    {line}")
+    if show_all_answers:
+        show_answers(resolver)
 
     names = [name for name, _, _ in rows] * 20
     started = time.perf_counter()
@@ -197,9 +262,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--show-answers", action="store_true")
     options = parser.parse_args()
 
-    measure_resolver(options.show_misses)
+    measure_resolver(options.show_misses, options.show_answers)
     measure_backfill(options.rows)
 
 

@@ -55,6 +55,9 @@ class Settings:
     # Requests per second per host; 0 lifts the limit (for mirrors and tests).
     rate_limit: float = 2.0
     concurrency: int = 4
+    # Processes that read PDFs beside the storing thread; None is min(concurrency,
+    # cores), 0 reads them on the storing thread.
+    read_processes: int | None = None
     debug: bool = False
     now_override: dt.datetime | None = None
     alert_webhook: str | None = None
@@ -157,6 +160,11 @@ def load_settings(
         base_urls=base_urls,
         rate_limit=rate_limit,
         concurrency=_count(env, "PTT_CONCURRENCY", 4),
+        read_processes=(
+            int(_float(env, "PTT_READ_PROCESSES", 0))
+            if env.get("PTT_READ_PROCESSES")
+            else None
+        ),
         debug=env.get("PTT_DEBUG", "") not in ("", "0"),
         now_override=parse_now(now_text) if now_text else None,
         alert_webhook=env.get("PTT_ALERT_WEBHOOK") or None,

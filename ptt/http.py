@@ -4,6 +4,8 @@ Politeness comes in small layers, each with its own knobs:
 
     RateLimiter   at most ``settings.rate_limit`` requests per second per host, shared
                   by every thread of a client (0 lifts it)
+    concurrency   at most ``settings.concurrency`` requests under way at once, from
+                  every thread of a client
     RetryPolicy   bounded attempts with exponential backoff and jitter on connection
                   errors, timeouts, 429 and 5xx, honouring ``Retry-After``
     size limit    bodies are streamed and refused once they pass ``max_bytes``
@@ -186,6 +188,8 @@ class HttpClient:
         self.max_bytes = max_bytes
         self.concurrency = max(1, settings.concurrency)
         self.rate_limiter = rate_limiter or RateLimiter(settings.rate_limit)
+        # Requests under way at once, from every thread (downloads and a listing).
+        self._in_flight = threading.BoundedSemaphore(self.concurrency)
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._client = httpx.Client(
@@ -243,14 +247,20 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         max_bytes: int | None = None,
+        follow_redirects: bool = True,
     ) -> httpx.Response:
-        """Return the read response, retrying what may pass; raise FetchError otherwise."""
+        """Return the read response, retrying what may pass; raise FetchError otherwise.
+
+        With ``follow_redirects=False`` a redirect comes back as the 3xx response.
+        """
         limit = self.max_bytes if max_bytes is None else max_bytes
         attempts = max(1, self.retry.attempts)
         attempt = 0
         while True:
             attempt += 1
-            outcome = self._attempt(method, url, headers, params, data, limit)
+            outcome = self._attempt(
+                method, url, headers, params, data, limit, follow_redirects
+            )
             if isinstance(outcome, httpx.Response):
                 return outcome
 
@@ -293,6 +303,7 @@ class HttpClient:
         params: Mapping[str, Any] | None,
         data: Mapping[str, Any] | None,
         limit: int,
+        follow_redirects: bool = True,
     ) -> httpx.Response | _Retryable:
         """Return the response, or why the attempt may be retried; raise the rest."""
         try:
@@ -305,11 +316,14 @@ class HttpClient:
         self.rate_limiter.wait(request.url.host)
         started = time.monotonic()
         try:
-            response = self._client.send(request, stream=True)
-            try:
-                size = self._read_body(response, url, limit)
-            finally:
-                response.close()
+            with self._in_flight:
+                response = self._client.send(
+                    request, stream=True, follow_redirects=follow_redirects
+                )
+                try:
+                    size = self._read_body(response, url, limit)
+                finally:
+                    response.close()
         except httpx.TransportError as error:
             return _Retryable(_transport_failure(error))
         except httpx.RequestError as error:

@@ -16,13 +16,17 @@ The resolver answers "which ticker is this asset name?" only when it can say how
 - ``sec_listed`` (0.80): several SEC companies have the name, exactly one of them is
   listed on an exchange (NYSE, Nasdaq, Cboe) and the others trade over the counter
   (Rio Tinto plc, RIO, beside Rio Tinto Limited's OTC line);
+- ``sec_exact_fund`` (0.85): the whole name is the title of exactly one fund or trust
+  with a single ticker on an exchange, up to case, punctuation, "&" and the legal form
+  ("SPDR S&P 500 ETF" is the SPDR S&P 500 ETF Trust, SPY);
 - ``manual`` (1.0): a person's answer (``ptt tickers set``).
 
-It never answers for funds, Treasuries, bonds, CDs, real estate, private holdings or
-cryptocurrencies (told by the asset-type code, the stated asset type and the name's
-words), never by substring, and never picks among several companies or unstated share
-classes: those names are left empty, and the ambiguous ones are kept with their
-candidates in ``ticker_resolutions`` for ``ptt tickers review``.
+It never answers for Treasuries, bonds, CDs, real estate, private holdings,
+cryptocurrencies, mutual funds or target-date funds (told by the asset-type code, the
+stated asset type and the name's words), answers for other funds and ETFs only by
+``sec_exact_fund``, never by substring, and never picks among several companies or
+unstated share classes: those names are left empty, and the ambiguous ones are kept
+with their candidates in ``ticker_resolutions`` for ``ptt tickers review``.
 """
 
 from __future__ import annotations
@@ -57,7 +61,9 @@ EXCHANGE_FILE = "company_tickers_exchange.json"
 DATA_DIR = Path(__file__).with_name("data")
 BUNDLED_DATE = "2025-08"
 
-Method = Literal["sec_exact", "sec_alias", "sec_class", "sec_listed", "manual"]
+Method = Literal[
+    "sec_exact", "sec_alias", "sec_class", "sec_listed", "sec_exact_fund", "manual"
+]
 Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
 CONFIDENCE: dict[str, float] = {
     "document": 1.0,
@@ -66,6 +72,7 @@ CONFIDENCE: dict[str, float] = {
     "sec_alias": 0.90,
     "sec_class": 0.85,
     "sec_listed": 0.80,
+    "sec_exact_fund": 0.85,
 }
 _MAJOR_EXCHANGES = {"NYSE", "Nasdaq", "CBOE"}
 _CLASS_LETTERS = "ABCK"
@@ -98,7 +105,7 @@ _ABBREVIATIONS = {"intl": "international", "natl": "national", "mfg": "manufactu
 # name has such a word (Bill Holdings, Cash America) stays unresolved: a missing
 # ticker costs less than a wrong one.
 _NOT_A_LISTED_STOCK = re.compile(
-    r"\b(?:funds?|etfs?|etns?|index|portfolio|target\s+(?:retirement|date)|"
+    r"\b(?:target\s+(?:retirement|date)|"
     r"treasury|treasuries|t-?bills?|bills?|notes?|bonds?|debentures?|cds?|"
     r"certificates?\s+of\s+deposit|municipal|muni|money\s+market|annuity|401\s*\(?k\)?|"
     r"ira|roth|529|brokerage|account|cash|savings|checking|deposits?|llc|l\.?p\.?|"
@@ -107,17 +114,36 @@ _NOT_A_LISTED_STOCK = re.compile(
     r"|%",
     re.IGNORECASE,
 )
-# These words name a fund, a family trust or real property unless a company suffix
-# follows them (Northern Trust Corporation, Alexandria Real Estate Equities, Inc.).
+# A company suffix after "Trust", "Real Estate" or "Property" makes the name a
+# company's (Northern Trust Corporation, Alexandria Real Estate Equities, Inc.).
+_NO_COMPANY_SUFFIX_AFTER = (
+    r"(?!.*\b(?:corp|corporation|inc|incorporated|co|company|bancorp|ltd|plc)\b)"
+)
 _UNLESS_A_COMPANY = re.compile(
-    r"\b(?:trust|real\s+estate|propert(?:y|ies))\b"
-    r"(?!.*\b(?:corp|corporation|inc|incorporated|co|company|bancorp|ltd|plc)\b)",
+    r"\b(?:real\s+estate|propert(?:y|ies))\b" + _NO_COMPANY_SUFFIX_AFTER,
     re.IGNORECASE,
 )
-# House asset-type codes of things that can be a listed company's shares.
+# Words of a fund's name. Mutual funds have several share classes under one name and
+# many funds are not listed at all, so a fund is answered for only when its whole name
+# is the title of one fund listed on an exchange (``sec_exact_fund``).
+_FUND_WORDS = re.compile(
+    r"\b(?:funds?|etfs?|etns?|index|portfolio)\b|\btrust\b" + _NO_COMPANY_SUFFIX_AFTER,
+    re.IGNORECASE,
+)
+# House asset-type codes of things that can be a listed company's shares, and of
+# exchange-traded funds.
 _RESOLVABLE_CODES = frozenset({"ST", "OP"})
+_FUND_CODES = frozenset({"EF"})
 _STOCK_TYPE = re.compile(r"stock|option|equity|share", re.IGNORECASE)
 _UNLISTED_TYPE = re.compile(r"non-?public|private|not publicly", re.IGNORECASE)
+# Stated asset types under which filers report exchange-traded funds; "Mutual Fund" is
+# not one (its share classes share a name), nor a bare "Other" (private companies, coins).
+_FUND_TYPE = re.compile(
+    r"^\s*other\s+securit(?:y|ies)\s*$|exchange[\s-]*traded|\betfs?\b", re.IGNORECASE
+)
+# The legal form a fund's title may end with and its name may leave out
+# ("SPDR S&P 500 ETF" is the SPDR S&P 500 ETF Trust, "SPDR Gold Shares" the Gold Trust).
+_FUND_FORM_WORDS = frozenset({"trust"})
 
 
 def fold_name(text: str) -> str:
@@ -181,10 +207,24 @@ def not_resolvable_reason(
     cusip: str | None = None,
 ) -> str | None:
     """Return why a ticker must not be guessed for this asset, or None when it may be."""
-    if type_code and type_code not in _RESOLVABLE_CODES:
+    return never_resolvable_reason(
+        name, type_code=type_code, asset_type=asset_type, cusip=cusip
+    ) or fund_reason(name, type_code=type_code, asset_type=asset_type)
+
+
+def never_resolvable_reason(
+    name: str,
+    *,
+    type_code: str | None = None,
+    asset_type: str | None = None,
+    cusip: str | None = None,
+) -> str | None:
+    """Return why no ticker at all, not even a fund's, may be given, or None."""
+    if type_code and type_code not in _RESOLVABLE_CODES | _FUND_CODES:
         return f"asset type code [{type_code}] is not a listed stock"
     if asset_type and (
-        not _STOCK_TYPE.search(asset_type) or _UNLISTED_TYPE.search(asset_type)
+        _UNLISTED_TYPE.search(asset_type)
+        or not (_STOCK_TYPE.search(asset_type) or _FUND_TYPE.search(asset_type))
     ):
         return f"asset type {asset_type!r} is not a listed stock"
     if cusip:
@@ -193,6 +233,33 @@ def not_resolvable_reason(
     if match:
         return f"the name says {match.group(0).strip()!r}: not a listed company's stock"
     return None
+
+
+def fund_reason(
+    name: str, *, type_code: str | None = None, asset_type: str | None = None
+) -> str | None:
+    """Return why the asset is a fund, answered only by one listed fund's title."""
+    if type_code in _FUND_CODES:
+        return f"asset type code [{type_code}] is a fund"
+    if asset_type and not _STOCK_TYPE.search(asset_type):
+        return f"asset type {asset_type!r} is a fund or other security"
+    match = _FUND_WORDS.search(name)
+    if match:
+        return f"the name says {match.group(0).strip()!r}: a fund"
+    return None
+
+
+def fund_name(text: str) -> str:
+    """Return a fund's name as normalised, without the trust its title may end with."""
+    words = normalize_name(text).split()
+    while words and (words[-1] in _FUND_FORM_WORDS or words[-1] in _SUFFIX_WORDS):
+        words.pop()
+    return " ".join(words)
+
+
+def is_fund_title(title: str) -> bool:
+    """Return whether an SEC title names a fund or a trust rather than a company."""
+    return bool(_FUND_WORDS.search(title))
 
 
 # --- the list --------------------------------------------------------------------------
@@ -472,6 +539,8 @@ class Resolver:
         self._listings: dict[int, list[Security]] = {}
         self._by_name: dict[str, set[int]] = {}
         self._by_fold: dict[str, set[int]] = {}
+        self._by_fund: dict[str, set[int]] = {}
+        self._single_line: set[int] = set()
         for cik, tickers in by_cik.items():
             listings = common_listings(tickers)
             if not listings:
@@ -481,6 +550,11 @@ class Resolver:
                 for normalized in name_variants(title):
                     self._by_name.setdefault(normalized, set()).add(cik)
                 self._by_fold.setdefault(fold_name(title), set()).add(cik)
+                if is_fund_title(title):
+                    self._by_fund.setdefault(fund_name(title), set()).add(cik)
+            lines = common_lines(tickers)
+            if len(lines) == 1 and lines[0].exchange in _MAJOR_EXCHANGES:
+                self._single_line.add(cik)
         self._cache: dict[
             tuple[str, str | None, str | None, bool, bool], Resolution
         ] = {}
@@ -530,18 +604,28 @@ class Resolver:
         text = " ".join(html.unescape(name).split())
         if not text:
             return Resolution(name, "unresolved", reason="no asset name")
-        reason = not_resolvable_reason(
+        reason = never_resolvable_reason(
             text, type_code=type_code, asset_type=asset_type, cusip=cusip
         )
         if reason:
             return Resolution(name, "skipped", reason=reason)
+
+        # A fund is answered for only by its whole title; a company's name that no
+        # company has may still be a listed trust's ("SPDR Gold Shares").
+        reason = fund_reason(text, type_code=type_code, asset_type=asset_type)
+        if reason:
+            fund = self._fund(name, text, exact_only)
+            return fund or Resolution(name, "skipped", reason=reason)
 
         normalized = normalize_name(text)
         ciks = self._by_name.get(normalized, set()) if len(normalized) >= 2 else set()
         if exact_only:
             ciks = self._by_fold.get(fold_name(text), set())
         if not ciks:
-            return Resolution(name, "unresolved", reason="no SEC company has this name")
+            fund = self._fund(name, text, exact_only)
+            return fund or Resolution(
+                name, "unresolved", reason="no SEC company has this name"
+            )
         if len(ciks) > 1:
             listed = [
                 c for c in ciks if self._listings[c][0].exchange in _MAJOR_EXCHANGES
@@ -582,6 +666,22 @@ class Resolver:
             title=listings[0].title,
         )
 
+    def _fund(self, name: str, text: str, exact_only: bool) -> Resolution | None:
+        """Return the one listed fund whose whole title the name is, or None."""
+        key = fund_name(text)
+        ciks = self._by_fund.get(key, set()) if len(key) >= 2 else set()
+        if exact_only:
+            ciks = ciks & self._by_fold.get(fold_name(text), set())
+        # A company answering to the same name makes it no fund's title alone.
+        ciks = ciks | self._by_name.get(key, set()) if ciks else ciks
+        if len(ciks) != 1:
+            return None
+
+        cik = next(iter(ciks))
+        if cik not in self._single_line:
+            return None
+        return self._resolved(name, self._listings[cik][0], "sec_exact_fund")
+
     @staticmethod
     def _resolved(name: str, security: Security, method: Method) -> Resolution:
         return Resolution(
@@ -602,6 +702,21 @@ def common_listings(tickers: Sequence[Security]) -> list[Security]:
     units, rights and notes are left out, and so are over-the-counter lines of a
     company listed on an exchange.
     """
+    kept = common_lines(tickers)
+    if not kept:
+        return []
+
+    primary = kept[0]
+    return [primary, *(s for s in kept[1:] if _same_stock(primary, s))]
+
+
+def common_lines(tickers: Sequence[Security]) -> list[Security]:
+    """Return a company's tickers other than preferreds, warrants, units and notes.
+
+    Over-the-counter lines are left out when the company is listed on an exchange. A
+    fund or trust with several lines here is a trust of several funds (ProShares Trust
+    II, VS Trust), whose title names none of them.
+    """
     names = {s.ticker for s in tickers}
     kept: list[Security] = []
     for security in tickers:
@@ -617,11 +732,7 @@ def common_listings(tickers: Sequence[Security]) -> list[Security]:
         kept.append(security)
     if any(s.exchange in _MAJOR_EXCHANGES for s in kept):
         kept = [s for s in kept if s.exchange in _MAJOR_EXCHANGES]
-    if not kept:
-        return []
-
-    primary = kept[0]
-    return [primary, *(s for s in kept[1:] if _same_stock(primary, s))]
+    return kept
 
 
 def _same_stock(primary: Security, other: Security) -> bool:

@@ -56,7 +56,7 @@ def test_it_refuses_a_bad_job_when_added_naming_the_field(
 ) -> None:
     result = ptt(tmp_path, "jobs", "add", "bad", *args)
 
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert json.loads(ptt(tmp_path, "jobs", "list", "--json").stdout) == []
@@ -101,7 +101,7 @@ def test_adding_an_existing_name_is_an_error_unless_replace(tmp_path: Path) -> N
     replaced = ptt(tmp_path, "jobs", "add", "twice", "--interval", "2h", "--run",
                    "cleanup", "--replace")  # fmt: skip
 
-    assert again.returncode == 1
+    assert again.returncode == 2
     assert again.stderr.strip() == (
         "Error: a job named 'twice' exists (use --replace to change it)"
     )
@@ -120,7 +120,7 @@ def test_the_collect_kind_checks_its_sources_when_added(tmp_path: Path) -> None:
     good = ptt(tmp_path, "jobs", "add", "c", "--interval", "6h", "--run", "collect",
                "--source", "us-congress", "--year", "2025")  # fmt: skip
 
-    assert unknown.returncode == 1
+    assert unknown.returncode == 2
     assert unknown.stderr.startswith("Error: --source: unknown source 'us-congres'")
     assert missing.stderr.startswith("Error: --source: a collect job needs")
     assert good.returncode == 0, good.stderr
@@ -155,7 +155,7 @@ def test_jobs_list_and_show_give_the_schedule_state_and_recent_runs(
 def test_jobs_show_names_an_unknown_job(tmp_path: Path) -> None:
     result = ptt(tmp_path, "jobs", "show", "ghost")
 
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.strip() == "Error: no job named 'ghost' (see ptt jobs list)"
 
 
@@ -179,7 +179,7 @@ def test_jobs_history_filters_by_job_and_status(tmp_path: Path) -> None:
     assert [r["scheduled_for"] for r in one] == [
         "2026-01-05T00:02:00Z", "2026-01-05T00:01:00Z",
     ]  # fmt: skip
-    assert bad_status.returncode == 1
+    assert bad_status.returncode == 2
     assert bad_status.stderr.startswith("Error: --status: 'oops' is not a status")
 
 
@@ -215,7 +215,7 @@ def test_pause_resume_remove_write_their_actions(tmp_path: Path) -> None:
     )
     assert next_run == "2026-01-05T04:00:00Z"
     assert removed.stdout.strip() == "Job mine removed"
-    assert gone.returncode == 1
+    assert gone.returncode == 2
     for action in ("job_created", "job_paused", "job_resumed", "job_removed"):
         assert [a["target"] for a in actions(tmp_path, action)] == ["mine"], action
 

@@ -21,8 +21,10 @@ from ptt.securities import (
     ambiguous_rows,
     backfill_tickers,
     bundled_securities,
+    common_lines,
     common_listings,
     ensure_securities,
+    fund_name,
     normalize_name,
     parse_sec_files,
     refresh_securities,
@@ -89,8 +91,6 @@ RESOLUTIONS = [
     ("US Treasury Note", "GS", None, None, None),
     ("US Treasury Note", None, None, None, None),
     ("US TREASU NOTE 4.375% DUE 12/15/26", None, None, None, None),
-    ("SPDR S&P 500 ETF", None, "Stock", None, None),
-    ("SPDR Gold Trust", None, "Stock", None, None),
     ("Apple Inc.", "MF", None, None, None),
     ("Apple Inc.", None, "Mutual Fund", None, None),
     ("Apple Inc.", None, "Non-Public Stock", None, None),
@@ -106,7 +106,40 @@ RESOLUTIONS = [
     ("Rental property, Austin TX", "RP", None, None, None),
     ("Simon Property Group", None, "Stock", None, None),
     ("", None, None, None, None),
-]
+    # Funds and trusts whose whole name is the title of one listed fund.
+    ("SPDR S&P 500 ETF", None, "Stock", "SPY", "sec_exact_fund"),
+    ("SPDR S&P 500 ETF Trust", "EF", None, "SPY", "sec_exact_fund"),
+    ("SPDR Gold Shares", None, "Other Securities", "GLD", "sec_exact_fund"),
+    ("SPDR Gold Trust", None, "Stock", "GLD", "sec_exact_fund"),
+    ("Spdr Gold Trust", None, "Stock", "GLD", "sec_exact_fund"),
+    ("Sprott Physical Gold and Silver Trust", None, "Stock", "CEF", "sec_exact_fund"),
+    ("Lazard Global Total Return and Income Fund, Inc.", None, "Stock", "LGI",
+     "sec_exact_fund"),
+    ("Invesco QQQ Trust, Series 1", "EF", None, "QQQ", "sec_exact_fund"),
+    ("Mesabi Trust", "ST", None, "MSB", "sec_exact_fund"),
+    ("Altisource Portfolio Solutions S.A.", "ST", None, "ASPS", "sec_exact_fund"),
+    # Funds never answered for: target-date and mutual funds, trusts of several funds,
+    # funds listed on no exchange, funds holding what is never answered for, a name
+    # that is not a fund's whole title, an exchange of two funds in one row.
+    ("Vanguard Target Retirement 2035 Fund", "EF", None, None, None),
+    ("Vanguard Target Retirement 2035 Fund", None, "Other Securities", None, None),
+    ("Lazard Global Total Return and Income Fund, Inc.", "MF", None, None, None),
+    ("SPDR S&P 500 ETF", None, "Mutual Fund", None, None),
+    ("Spdr Gold Trust", None, "Other", None, None),
+    ("ProShares Trust II", "EF", None, None, None),
+    ("VS Trust", None, "Other Securities", None, None),
+    ("Teucrium Commodity Trust", None, "Stock", None, None),
+    ("Angel Oak Strategic Credit Fund", None, "Other Securities", None, None),
+    ("Nuveen California Quality Municipal Income Fund", None, "Stock", None, None),
+    ("iShares Bitcoin Trust ETF", "EF", None, None, None),
+    ("Invesco QQQ Trust", "EF", None, None, None),
+    ("Cohen & Steers Limited Duration Preferred and Inco", None, "Stock", None, None),
+    ("LOR Lazard World Dividend and Income Fund (Exchanged) Lazard Global Total "
+     "Return and Income Fund, Inc. (Received)", None, "Stock", None, None),
+    ("Apple Inc.", None, "Other Securities", None, None),
+    ("Northern Trust", None, "Stock", None, None),
+    ("Smith Family Trust", None, None, None, None),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -126,6 +159,28 @@ def test_the_resolver_decides_on_the_real_sec_list(
     if ticker:
         assert decision.status == "resolved"
         assert decision.confidence is not None and 0.5 < decision.confidence < 1.0
+
+
+def test_registers_outside_the_us_take_a_fund_only_by_its_exact_title(
+    resolver: Resolver,
+) -> None:
+    exact = resolver.resolve("SPDR S&P 500 ETF TRUST", exact_only=True)
+    shortened = resolver.resolve("SPDR S&P 500 ETF", exact_only=True)
+
+    assert (exact.ticker, exact.method) == ("SPY", "sec_exact_fund")
+    assert (shortened.ticker, shortened.status) == (None, "skipped")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("SPDR S&P 500 ETF TRUST", "spdr s and p 500 etf"), ("SPDR Gold Shares", "spdr gold"),
+     ("Sprott Physical Gold & Silver Trust", "sprott physical gold and silver"),
+     ("LAZARD GLOBAL TOTAL RETURN & INCOME FUND INC",
+      "lazard global total return and income fund"),
+     ("Royce Micro-Cap Trust, Inc.", "royce micro cap"), ("Trust", "")],
+)  # fmt: skip
+def test_a_fund_name_leaves_out_its_legal_form(title: str, expected: str) -> None:
+    assert fund_name(title) == expected
 
 
 def test_ambiguous_names_list_their_candidates(resolver: Resolver) -> None:
@@ -180,6 +235,19 @@ def test_a_company_answers_with_its_primary_listing_and_share_classes(
     rows: tuple[tuple[str, int, str | None], ...], expected: list[str]
 ) -> None:
     assert [s.ticker for s in common_listings(_securities(*rows))] == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [((("SVIX", 1, "CBOE"), ("UVIX", 1, "CBOE")), ["SVIX", "UVIX"]),
+     ((("FRT", 1, "NYSE"), ("FRT.PC", 1, "NYSE")), ["FRT"]),
+     ((("GSG", 1, "NYSE"), ("ISMCF", 1, "OTC")), ["GSG"]),
+     ((("PDSRX", 1, None), ("PDSKX", 1, None)), ["PDSRX", "PDSKX"])],
+)  # fmt: skip
+def test_a_trust_of_several_funds_keeps_each_fund_as_a_line(
+    rows: tuple[tuple[str, int, str | None], ...], expected: list[str]
+) -> None:
+    assert [s.ticker for s in common_lines(_securities(*rows))] == expected
 
 
 # --- the list --------------------------------------------------------------------------
@@ -381,6 +449,31 @@ def test_the_backfill_resolves_what_it_can_and_records_how(tmp_path: Path) -> No
         "WHERE ticker = 'BA'"
     ).fetchone()
     assert tuple(trace) == ("sec_alias", 12927, "BOEING CO", "bundled")
+
+
+def test_the_backfill_gives_a_listed_fund_its_ticker_with_the_fund_method(
+    tmp_path: Path,
+) -> None:
+    conn = _database(
+        tmp_path,
+        [
+            {"name": "SPDR S&P 500 ETF", "type": "Stock", "source": "us-senate"},
+            {"name": "SPDR Gold Shares", "type": "Other Securities"},
+            {"name": "Vanguard Target Retirement 2035 Fund", "code": "EF"},
+        ],
+    )
+
+    result = backfill_tickers(conn)
+
+    tickers = _tickers(conn)
+    assert tickers["SPDR S&P 500 ETF"] == ("SPY", "sec_exact_fund", 0.85)
+    assert tickers["SPDR Gold Shares"] == ("GLD", "sec_exact_fund", 0.85)
+    assert tickers["Vanguard Target Retirement 2035 Fund"] == (None, None, None)
+    assert (result.resolved, result.skipped) == (2, 1)
+    trace = conn.execute(
+        "SELECT method, sec_title FROM ticker_resolutions WHERE ticker = 'SPY'"
+    ).fetchone()
+    assert tuple(trace) == ("sec_exact_fund", "SPDR S&P 500 ETF TRUST")
 
 
 def test_the_backfill_is_idempotent(tmp_path: Path) -> None:

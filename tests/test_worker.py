@@ -42,7 +42,7 @@ def test_it_reports_an_unknown_kind_as_a_failed_run(
 
     outcome = worker.run(spec(tmp_path, "vanished-kind", {}))
 
-    assert (outcome["status"], outcome["error_type"]) == ("failed", "ScheduleError")
+    assert (outcome["status"], outcome["error_type"]) == ("failed", "InvalidJobError")
     assert outcome["error_message"].startswith(
         "--run: unknown job kind 'vanished-kind'"
     )

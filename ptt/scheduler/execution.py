@@ -35,7 +35,7 @@ from typing import Any
 from ptt import clock
 from ptt.config import Settings
 from ptt.db import connect, transaction
-from ptt.errors import ScheduleError
+from ptt.errors import InvalidJobError, ScheduleError
 from ptt.scheduler.runner import hostname, real_now, reclaim_leases
 
 log = logging.getLogger(__name__)
@@ -736,7 +736,7 @@ def run_now(conn: sqlite3.Connection, settings: Settings, name: str) -> RunResul
                 "SELECT * FROM scheduled_jobs WHERE name = ?", (name,)
             ).fetchone()
             if job is None:
-                raise ScheduleError(f"no job named '{name}' (see ptt jobs list)")
+                raise InvalidJobError(f"no job named '{name}' (see ptt jobs list)")
             running = conn.execute(
                 "SELECT id, started_at FROM job_executions "
                 "WHERE job_id = ? AND status = 'running'",

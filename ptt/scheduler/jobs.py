@@ -16,7 +16,7 @@ from typing import Any
 from ptt import clock
 from ptt.actions import ActionSource, log_action
 from ptt.db import transaction
-from ptt.errors import ScheduleError
+from ptt.errors import InvalidJobError, ScheduleError
 from ptt.scheduler.kinds import validate_args
 from ptt.scheduler.schedules import Schedule, format_duration, load_zone, schedule_of
 
@@ -68,21 +68,21 @@ def first_slot(schedule: Schedule, now: dt.datetime, *, interval: bool) -> dt.da
 
 def _check(spec: JobSpec, conn: sqlite3.Connection) -> tuple[Schedule, dict[str, Any]]:
     if not spec.name.strip() or spec.name != spec.name.strip():
-        raise ScheduleError("NAME: a job needs a name without surrounding spaces")
+        raise InvalidJobError("NAME: a job needs a name without surrounding spaces")
     if (spec.cron is None) == (spec.interval_seconds is None):
-        raise ScheduleError("give exactly one of --cron or --interval")
+        raise InvalidJobError("give exactly one of --cron or --interval")
     if spec.interval_seconds is not None and spec.timezone != "UTC":
-        raise ScheduleError("--tz: applies to --cron schedules only")
+        raise InvalidJobError("--tz: applies to --cron schedules only")
     load_zone(spec.timezone)
     if spec.catch_up not in CATCH_UP_POLICIES:
-        raise ScheduleError(
+        raise InvalidJobError(
             f"--catch-up: '{spec.catch_up}' is not a policy (known: "
             f"{', '.join(CATCH_UP_POLICIES)})"
         )
     if spec.max_failures < 1:
-        raise ScheduleError("--max-failures: must be at least 1")
+        raise InvalidJobError("--max-failures: must be at least 1")
     if spec.timeout_seconds is not None and spec.timeout_seconds < 1:
-        raise ScheduleError("--timeout: must be at least 1s")
+        raise InvalidJobError("--timeout: must be at least 1s")
 
     schedule = schedule_of(
         cron=spec.cron, interval_seconds=spec.interval_seconds, zone=spec.timezone
@@ -118,7 +118,7 @@ def add_job(
             "SELECT id FROM scheduled_jobs WHERE name = ?", (spec.name,)
         ).fetchone()
         if existing and not replace:
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"a job named '{spec.name}' exists (use --replace to change it)"
             )
         if existing:
@@ -165,7 +165,7 @@ def get_job(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
         "SELECT * FROM scheduled_jobs WHERE name = ?", (name,)
     ).fetchone()
     if row is None:
-        raise ScheduleError(f"no job named '{name}' (see ptt jobs list)")
+        raise InvalidJobError(f"no job named '{name}' (see ptt jobs list)")
     return dict(row)
 
 
@@ -321,7 +321,7 @@ def history(
 ) -> list[dict[str, Any]]:
     """Return the latest executions, newest first, of one job or all."""
     if status is not None and status not in EXECUTION_STATUSES:
-        raise ScheduleError(
+        raise InvalidJobError(
             f"--status: '{status}' is not a status (known: "
             f"{', '.join(EXECUTION_STATUSES)})"
         )
@@ -350,7 +350,7 @@ def get_execution(conn: sqlite3.Connection, execution_id: int) -> dict[str, Any]
         "SELECT * FROM job_executions WHERE id = ?", (execution_id,)
     ).fetchone()
     if row is None:
-        raise ScheduleError(f"no execution {execution_id} (see ptt jobs history)")
+        raise InvalidJobError(f"no execution {execution_id} (see ptt jobs history)")
     return dict(row)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ptt.config import Settings
-from ptt.errors import ScheduleError, UsageError
+from ptt.errors import InvalidJobError, UsageError
 from ptt.scheduler.schedules import format_duration, parse_duration
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _reject_unknown(
 
     shown = ", ".join("--" + key.replace("_", "-") for key in extra)
     takes = ", ".join("--" + key.replace("_", "-") for key in allowed) or "no options"
-    raise ScheduleError(f"--run {kind}: {shown} does not apply (it takes {takes})")
+    raise InvalidJobError(f"--run {kind}: {shown} does not apply (it takes {takes})")
 
 
 def _positive(args: Mapping[str, Any], key: str) -> int | None:
@@ -82,7 +82,7 @@ def _positive(args: Mapping[str, Any], key: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ScheduleError(
+        raise InvalidJobError(
             f"--{key.replace('_', '-')}: must be a positive whole number"
         )
     return value
@@ -99,24 +99,24 @@ def _validate_collect(
     if isinstance(names, str):
         names = [names]
     if not names:
-        raise ScheduleError("--source: a collect job needs at least one source")
+        raise InvalidJobError("--source: a collect job needs at least one source")
 
     from ptt.sources import expand_sources
 
     try:
         sources = expand_sources(list(names), conn)
     except UsageError as exc:
-        raise ScheduleError(f"--source: {exc.message}") from None
+        raise InvalidJobError(f"--source: {exc.message}") from None
 
     year = args.get("year")
     if year is not None and (not isinstance(year, int) or not 1990 <= year <= 2100):
-        raise ScheduleError(f"--year: {year} is not a year between 1990 and 2100")
+        raise InvalidJobError(f"--year: {year} is not a year between 1990 and 2100")
     since = args.get("since")
     if since is not None:
         try:
             since = dt.date.fromisoformat(str(since)).isoformat()
         except ValueError:
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"--since: '{since}' is not a date (YYYY-MM-DD)"
             ) from None
 
@@ -172,7 +172,7 @@ def _validate_backfill(
     source = args.get("source")
     if isinstance(source, list):
         if len(source) > 1:
-            raise ScheduleError("--source: backfill-tickers takes one source at most")
+            raise InvalidJobError("--source: backfill-tickers takes one source at most")
         source = source[0] if source else None
     if source is not None:
         checked["source"] = _known_source(str(source))
@@ -186,7 +186,7 @@ def _known_source(source: str) -> str:
 
     known = known_sources()
     if source not in known:
-        raise ScheduleError(
+        raise InvalidJobError(
             f"--source: unknown source '{source}' (known: {', '.join(known)})"
         )
     return source
@@ -216,7 +216,7 @@ def _validate_cleanup(
     text = str(args.get("older_than") or DEFAULT_CLEANUP_AGE)
     seconds = parse_duration(text, field="--older-than")
     if seconds < 3600:
-        raise ScheduleError("--older-than: keep at least 1h of history")
+        raise InvalidJobError("--older-than: keep at least 1h of history")
     return {"older_than": format_duration(seconds)}
 
 
@@ -242,7 +242,7 @@ def _validate_command(
     _reject_unknown("command", args, ("command",))
     command = str(args.get("command") or "").strip()
     if not command:
-        raise ScheduleError("--command: a command job needs the command line to run")
+        raise InvalidJobError("--command: a command job needs the command line to run")
     return {"command": command}
 
 
@@ -329,7 +329,7 @@ def get_kind(name: str) -> JobKind:
     """Return the registered kind ``name``."""
     kind = KINDS.get(name)
     if kind is None:
-        raise ScheduleError(
+        raise InvalidJobError(
             f"--run: unknown job kind '{name}' (known: {', '.join(KINDS)})"
         )
     return kind

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ptt.errors import ScheduleError
+from ptt.errors import InvalidJobError, ScheduleError
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -46,7 +46,7 @@ def parse_duration(text: str, *, field: str = "duration") -> int:
     """Return the seconds of a duration like ``90s``, ``15m``, ``6h`` or ``1d``."""
     match = _DURATION.match(text or "")
     if not match:
-        raise ScheduleError(
+        raise InvalidJobError(
             f"{field}: '{text}' is not a duration (use e.g. 90s, 15m, 6h, 1d)"
         )
 
@@ -68,7 +68,7 @@ def load_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(
+        raise InvalidJobError(
             f"--tz: unknown time zone '{name}' (use an IANA name such as "
             "America/New_York or UTC)"
         ) from None
@@ -100,7 +100,7 @@ class IntervalSchedule:
 
     def __post_init__(self) -> None:
         if self.seconds < MIN_INTERVAL_SECONDS:
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"--interval: {self.seconds}s is too short (the minimum is "
                 f"{MIN_INTERVAL_SECONDS}s, the tick runs once a minute)"
             )
@@ -139,28 +139,28 @@ class CronSchedule:
 
         fields = self.expression.split()
         if not fields:
-            raise ScheduleError("--cron: the expression is empty")
+            raise InvalidJobError("--cron: the expression is empty")
 
         expanded = ALIASES.get(fields[0].lower(), self.expression)
         if fields[0].startswith("@") and fields[0].lower() not in ALIASES:
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"--cron: unknown alias '{fields[0]}' (known: "
                 f"{', '.join(sorted(ALIASES))})"
             )
         if len(expanded.split()) != 5:
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"--cron: '{self.expression}' needs 5 fields (minute hour day month "
                 "weekday) or an alias such as @daily"
             )
         if not croniter.is_valid(expanded):
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"--cron: '{self.expression}' is not a valid expression"
             )
 
         try:
             self._first_after(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
         except ScheduleError:
-            raise ScheduleError(
+            raise InvalidJobError(
                 f"--cron: '{self.expression}' never matches a real date"
             ) from None
 
@@ -199,7 +199,7 @@ class CronSchedule:
             slot = self._to_utc(wall)
             if slot > moment:
                 return slot
-        raise ScheduleError(f"--cron: '{self.expression}' found no next slot")
+        raise InvalidJobError(f"--cron: '{self.expression}' found no next slot")
 
     def next_after(self, moment: dt.datetime) -> dt.datetime:
         """Return the first slot strictly after ``moment``."""
@@ -248,4 +248,4 @@ def schedule_of(
         return CronSchedule(cron, zone)
     if interval_seconds is not None:
         return IntervalSchedule(interval_seconds)
-    raise ScheduleError("a job needs --cron or --interval")
+    raise InvalidJobError("a job needs --cron or --interval")

@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
     from ptt.archive import Archive, ArchivedDocument
     from ptt.http import HttpClient
+    from ptt.sources.pool import ReaderPool, ReadResult
     from ptt.store import StoreResult
 
 logger = logging.getLogger(__name__)
@@ -81,6 +83,9 @@ class Document:
     filing_date: dt.date | None = None
     is_amendment: bool = False
     check: Check | None = None
+    # Whether reading is slow enough (a PDF) to be worth a worker process; the reader
+    # must then pickle (a module-level function, or a functools.partial of one).
+    read_in_worker: bool = False
 
     @property
     def label(self) -> str:
@@ -98,6 +103,10 @@ class Document:
             # stop the run, and the document is recorded as failed.
             logger.exception("The reader of %s %s raised.", self.source, self.doc_id)
             parsed = self.failed(f"the reader failed: {type(exc).__name__}: {exc}")
+        return self.completed(parsed)
+
+    def completed(self, parsed: ParsedDocument) -> ParsedDocument:
+        """Return the document as read, completed with what the listing states."""
         parsed.doc_id = self.doc_id
         if parsed.filing_date is None:
             parsed.filing_date = self.filing_date
@@ -173,6 +182,9 @@ class CollectRun:
     # time.monotonic() when the source's run started.
     started: float = field(default_factory=time.monotonic)
     _seen: set[str] = field(default_factory=set)
+    # Documents chosen to be read so far (for --limit), and the progress bar's total.
+    _taken: int = 0
+    _total: int = 0
 
     @property
     def source_id(self) -> str:
@@ -239,8 +251,47 @@ class CollectRun:
             (self.source_id,),
         ).fetchall()
 
-    def process(self, documents: Sequence[Document]) -> None:
-        """Fetch, archive, read and store the documents not had yet, counting each."""
+    def process(
+        self,
+        documents: Sequence[Document],
+        *,
+        more: Iterator[Any] | None = None,
+        prepare: Callable[[Any], Sequence[Document]] | None = None,
+    ) -> None:
+        """Fetch, archive, read and store the documents not had yet, counting each.
+
+        ``more`` yields later pages of a listing; it runs on a thread of its own (HTTP
+        only, never the database) while the documents listed so far are fetched, and
+        ``prepare`` turns each page into documents on this thread.
+        """
+        from_archive, to_fetch = self._select(documents)
+        if self.dry_run:
+            for page in more or ():
+                archived, fetched = self._select(_prepared(prepare, page))
+                from_archive += archived
+                to_fetch += fetched
+            self._plan(from_archive, to_fetch)
+            return
+
+        if self.metrics.listing_seconds is None:
+            self.metrics.listing_seconds = time.monotonic() - self.started
+        self._total = len(from_archive) + len(to_fetch)
+        self.progress.set_total(self._total)
+        unfetched = self._fetch_all(to_fetch, from_archive, more, prepare)
+        if unfetched:
+            logger.warning(
+                "%s: %d document(s) could not be fetched and are recorded as failed "
+                "(%s%s); they are tried again next run.",
+                self.source_id,
+                len(unfetched),
+                ", ".join(unfetched[:5]),
+                ", ..." if len(unfetched) > 5 else "",
+            )
+
+    def _select(
+        self, documents: Sequence[Document]
+    ) -> tuple[list[tuple[Document, ArchivedDocument]], list[Document]]:
+        """Return the listed documents archived but not stored, and those to fetch."""
         listed: list[Document] = []
         for document in documents:
             if document.doc_id not in self._seen:
@@ -270,51 +321,117 @@ class CollectRun:
                 to_fetch.append(document)
 
         if self.options.limit is not None:
-            room = max(0, self.options.limit - len(from_archive))
-            from_archive = from_archive[: self.options.limit]
-            to_fetch = to_fetch[:room]
-        if self.dry_run:
-            self._plan(from_archive, to_fetch)
-            return
+            # The limit holds for the whole listing, however many pages it has.
+            room = max(0, self.options.limit - self._taken)
+            from_archive = from_archive[:room]
+            to_fetch = to_fetch[: room - len(from_archive)]
+        self._taken += len(from_archive) + len(to_fetch)
+        return from_archive, to_fetch
 
-        if self.metrics.listing_seconds is None:
-            self.metrics.listing_seconds = time.monotonic() - self.started
-        self.progress.set_total(len(from_archive) + len(to_fetch))
-        for document, archived in from_archive:
-            data = self.archive.read(self.source_id, document.archive_name)
-            self._store(document, document.read_bytes(data), archived)
-        unfetched = self._fetch_all(to_fetch)
-        if unfetched:
-            logger.warning(
-                "%s: %d document(s) could not be fetched and are recorded as failed "
-                "(%s%s); they are tried again next run.",
-                self.source_id,
-                len(unfetched),
-                ", ".join(unfetched[:5]),
-                ", ..." if len(unfetched) > 5 else "",
-            )
-
-    def _fetch_all(self, documents: list[Document]) -> list[str]:
+    def _fetch_all(
+        self,
+        documents: list[Document],
+        from_archive: list[tuple[Document, ArchivedDocument]],
+        more: Iterator[Any] | None = None,
+        prepare: Callable[[Any], Sequence[Document]] | None = None,
+    ) -> list[str]:
         """Fetch, archive, read and store documents; return the ids that did not come.
 
         Downloads run on the client's threads, fed by a thread of their own so that
         reading never holds them up; archive writes (each fsynced) run on as many more;
-        this thread reads and stores each document once its copy is safely on disk.
+        PDFs are read in worker processes (see :mod:`ptt.sources.pool`), other
+        documents on this thread. This thread stores each document once its copy is
+        safely on disk and its reading is done, in the order they get there. Documents
+        archived by a run that stopped before storing them are read the same way.
         """
         unfetched: list[str] = []
-        saving: dict[Future[ArchivedDocument], tuple[Document, bytes]] = {}
         workers = max(1, getattr(self.http, "concurrency", 1))
         # This many documents in a row without any answer means the site went away:
         # the rest are left for the next run rather than each waiting out its retries.
         give_up = max(UNANSWERED_IN_A_ROW, 2 * workers)
         unanswered = 0
-        with (
-            _Downloads(self.http, documents, workers) as downloads,
-            ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive") as savers,
-        ):
-            for document, outcome in downloads.results(
-                lambda: self._store_archived(saving, block=False)
-            ):
+        events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        # Documents between their download and their store, at most: a store that
+        # falls behind holds the downloads back instead of piling up bodies in memory.
+        slots = threading.Semaphore(3 * workers)
+        backlog = list(reversed(from_archive))
+        pending = 0
+
+        def settle(item: _Pending) -> None:
+            nonlocal pending
+            if item.archived is None or item.parsed is None:
+                return
+            self._store(item.document, item.parsed, item.archived)
+            pending -= 1
+            slots.release()
+
+        with contextlib.ExitStack() as stack:
+            pool = self._reader_pool(
+                [*documents, *(d for d, _ in from_archive)], events
+            )
+            if pool is not None:
+                # Entered first: its workers are forked before any thread of the run.
+                stack.enter_context(pool)
+            savers = stack.enter_context(
+                ThreadPoolExecutor(workers, thread_name_prefix="ptt-archive")
+            )
+            feed = _Feed(documents)
+            stack.enter_context(_Downloads(self.http, feed, events, slots))
+            # Closed on the way out too, so that the downloads' thread never waits
+            # for documents a listing that failed will not give.
+            stack.callback(feed.close)
+            if more is None:
+                feed.close()
+            else:
+                stack.enter_context(_Listing(more, events))
+            downloading = True
+            while downloading or pending or backlog:
+                while backlog and slots.acquire(blocking=False):
+                    document, archived = backlog.pop()
+                    stored = self.archive.read(self.source_id, document.archive_name)
+                    item = _Pending(document, archived)
+                    pending += 1
+                    self._read(item, stored, pool)
+                    settle(item)
+                if not (downloading or pending):
+                    continue
+
+                event = events.get()
+                kind = event[0]
+                if kind == "done":
+                    downloading = False
+                    continue
+                if kind == "error":
+                    raise event[1]
+                if kind == "listed":
+                    archived_more, to_fetch = self._select(_prepared(prepare, event[1]))
+                    self._total += len(archived_more) + len(to_fetch)
+                    self.progress.set_total(self._total)
+                    backlog[:0] = reversed(archived_more)
+                    feed.extend(to_fetch)
+                    continue
+                if kind == "listed-all":
+                    feed.close()
+                    continue
+                if kind == "read":
+                    result: ReadResult = event[1]
+                    item = result.key
+                    result.emit_records()
+                    item.parsed = (
+                        item.document.completed(result.parsed)
+                        if result.parsed is not None
+                        else item.document.failed(result.error or "it was not read")
+                    )
+                    settle(item)
+                    continue
+                if kind == "archived":
+                    item = event[1]
+                    item.archived = event[2].result()
+                    self.metrics.documents_fetched += 1
+                    settle(item)
+                    continue
+
+                document, outcome = event[1], event[2]
                 unanswered = (
                     unanswered + 1
                     if isinstance(outcome, FetchError) and outcome.status is None
@@ -322,41 +439,43 @@ class CollectRun:
                 )
                 data = self._accepted(document, outcome)
                 if data is None:
+                    slots.release()
                     unfetched.append(document.doc_id)
                     if unanswered >= give_up:
-                        assert isinstance(outcome, FetchError)
-                        raise FetchError(
-                            f"{unanswered} documents in a row got no answer, the last "
-                            f"{outcome.message}; the rest are left for the next run",
-                            url=outcome.url,
-                        )
+                        raise _site_gone(unanswered, outcome)
                     continue
-                future = savers.submit(
+                item = _Pending(document)
+                pending += 1
+                saved = savers.submit(
                     self.archive.save, self.source_id, document.archive_name, data
                 )
-                saving[future] = (document, data)
-                self._store_archived(saving, block=False)
-            self._store_archived(saving, block=True)
+                saved.add_done_callback(
+                    functools.partial(_put, events, "archived", item)
+                )
+                self._read(item, data, pool)
         return unfetched
 
-    def _store_archived(
-        self,
-        saving: dict[Future[ArchivedDocument], tuple[Document, bytes]],
-        *,
-        block: bool,
-    ) -> None:
-        """Read and store the documents whose archive copy is written."""
-        while saving:
-            done, _ = wait(
-                saving, timeout=None if block else 0, return_when=FIRST_COMPLETED
-            )
-            if not done:
-                return
-            for future in done:
-                document, data = saving.pop(future)
-                archived = future.result()
-                self.metrics.documents_fetched += 1
-                self._store(document, document.read_bytes(data), archived)
+    def _reader_pool(
+        self, documents: Sequence[Document], events: queue.Queue[tuple[Any, ...]]
+    ) -> ReaderPool | None:
+        """Return a pool of reading processes, when documents want one and it is on."""
+        from ptt.sources.pool import ReaderPool, default_workers
+
+        heavy = sum(1 for d in documents if d.read_in_worker)
+        workers = self.settings.read_processes
+        if workers is None:
+            workers = default_workers(getattr(self.http, "concurrency", 1))
+        if not heavy or workers <= 0:
+            return None
+        return ReaderPool(min(workers, heavy), functools.partial(_put, events, "read"))
+
+    def _read(self, item: _Pending, data: bytes, pool: ReaderPool | None) -> None:
+        """Read a document here, or hand it to the pool, whose result is an event."""
+        document = item.document
+        if pool is not None and document.read_in_worker:
+            pool.submit(item, document.reader, data)
+            return
+        item.parsed = document.read_bytes(data)
 
     def _plan(
         self,
@@ -480,23 +599,106 @@ class CollectRun:
         self._store(document, parsed, archived)
 
 
-_DONE = object()
-Outcome = tuple[Document, "httpx.Response | FetchError"]
+def _prepared(
+    prepare: Callable[[Any], Sequence[Document]] | None, page: Any
+) -> Sequence[Document]:
+    return prepare(page) if prepare is not None else page
+
+
+class _Feed:
+    """The documents to download, an iterator that waits while more may be listed."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._items: queue.Queue[Document | None] = queue.Queue()
+        self.extend(documents)
+
+    def extend(self, documents: Sequence[Document]) -> None:
+        for document in documents:
+            self._items.put(document)
+
+    def close(self) -> None:
+        """Mark the end: the iterator stops once what is queued is taken."""
+        self._items.put(None)
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> Document:
+        document = self._items.get()
+        if document is None:
+            self._items.put(None)
+            raise StopIteration
+        return document
+
+
+class _Listing:
+    """A listing's later pages, fetched on a thread of their own, put on ``events``."""
+
+    def __init__(self, pages: Iterator[Any], events: queue.Queue[tuple[Any, ...]]):
+        self._events = events
+        self._thread = threading.Thread(
+            target=self._pump, args=(pages,), name="ptt-listing", daemon=True
+        )
+
+    def __enter__(self) -> _Listing:
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        # A run that stops (an error, Ctrl-C) does not wait for a page under way.
+        if exc_type is None:
+            self._thread.join()
+
+    def _pump(self, pages: Iterator[Any]) -> None:
+        try:
+            for page in pages:
+                self._events.put(("listed", page))
+        except BaseException as exc:
+            self._events.put(("error", exc))
+        finally:
+            self._events.put(("listed-all",))
+
+
+def _put(events: queue.Queue[tuple[Any, ...]], *event: Any) -> None:
+    events.put(event)
+
+
+def _site_gone(unanswered: int, outcome: httpx.Response | FetchError) -> FetchError:
+    assert isinstance(outcome, FetchError)
+    return FetchError(
+        f"{unanswered} documents in a row got no answer, the last {outcome.message}; "
+        "the rest are left for the next run",
+        url=outcome.url,
+    )
+
+
+@dataclass
+class _Pending:
+    """A document on its way to the store: its archive copy and its reading."""
+
+    document: Document
+    archived: ArchivedDocument | None = None
+    parsed: ParsedDocument | None = None
 
 
 class _Downloads:
-    """``fetch_many`` driven by a thread of its own, its results handed over a queue.
+    """``fetch_many`` driven by a thread of its own, its results put on ``events``.
 
     ``fetch_many`` starts the next download only when its caller takes a result, so a
-    caller that reads and stores in between would leave download threads idle. The
-    queue is bounded: a reader that falls behind holds the downloads back instead of
-    piling up bodies in memory.
+    caller that reads and stores in between would leave download threads idle. Each
+    result takes one of ``slots`` (given back once the document is stored): a store
+    that falls behind holds the downloads back instead of piling up bodies in memory.
     """
 
     def __init__(
-        self, http: HttpClient, documents: list[Document], workers: int
+        self,
+        http: HttpClient,
+        documents: Iterable[Document],
+        events: queue.Queue[tuple[Any, ...]],
+        slots: threading.Semaphore,
     ) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * workers)
+        self._events = events
+        self._slots = slots
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._pump,
@@ -510,42 +712,28 @@ class _Downloads:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # Stop taking new downloads, and empty the queue so the pump can finish.
+        # Stop taking new downloads; those under way finish.
         self._stop.set()
-        while self._thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                self._queue.get(timeout=0.05)
         self._thread.join()
 
-    def _pump(self, http: HttpClient, documents: list[Document]) -> None:
+    def _pump(self, http: HttpClient, documents: Iterable[Document]) -> None:
         fetched = http.fetch_many(documents, lambda d: d.url)
         try:
-            for item in fetched:
-                self._queue.put(item)
+            for document, outcome in fetched:
+                while not self._slots.acquire(timeout=0.05):
+                    if self._stop.is_set():
+                        return
                 if self._stop.is_set():
-                    break
+                    return
+                self._events.put(("fetched", document, outcome))
         except BaseException as exc:
-            self._queue.put(exc)
+            self._events.put(("error", exc))
         finally:
             # Closing the generator cancels the downloads not started yet.
             close = getattr(fetched, "close", None)
             if callable(close):
                 close()
-            self._queue.put(_DONE)
-
-    def results(self, idle: Callable[[], None]) -> Iterator[Outcome]:
-        """Yield each (document, response or error); call ``idle`` while waiting."""
-        while True:
-            try:
-                item = self._queue.get(timeout=0.02)
-            except queue.Empty:
-                idle()
-                continue
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+            self._events.put(("done",))
 
 
 def listed_politicians(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
@@ -135,9 +136,8 @@ def ptr_document(base: str, year: int, entry: HouseIndexEntry) -> Document:
     from ptt.parsing.house import parse_house_ptr, ptr_pdf_path
 
     url = base + ptr_pdf_path(year, entry.doc_id)
-
-    def read(data: bytes) -> Any:
-        return parse_house_ptr(data, entry.doc_id, entry=entry, url=url)
+    # A partial of the module's function pickles, so the PDF is read in a worker.
+    read = functools.partial(parse_house_ptr, doc_id=entry.doc_id, entry=entry, url=url)
 
     return Document(
         source=SOURCE,
@@ -145,6 +145,7 @@ def ptr_document(base: str, year: int, entry: HouseIndexEntry) -> Document:
         url=url,
         archive_name=f"{year}/{entry.doc_id}.pdf",
         reader=read,
+        read_in_worker=True,
         politician=entry.politician(),
         index_entry=_entry_dict(entry),
         filing_type=FILING_TYPE_PTR,
@@ -158,15 +159,13 @@ def _bare_document(base: str, year: int, doc_id: str, url: str | None) -> Docume
 
     address = url or base + ptr_pdf_path(year, doc_id)
 
-    def read(data: bytes) -> Any:
-        return parse_house_ptr(data, doc_id, url=address)
-
     return Document(
         source=SOURCE,
         doc_id=doc_id,
         url=address,
         archive_name=f"{year}/{doc_id}.pdf",
-        reader=read,
+        reader=functools.partial(parse_house_ptr, doc_id=doc_id, url=address),
+        read_in_worker=True,
         filing_type=FILING_TYPE_PTR,
         check=check_pdf,
     )

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import re
 import sqlite3
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -64,19 +65,28 @@ class UsSenateSource(BaseSource):
             end or "today",
         )
         token = accept_agreement(run, base)
-        rows = search_reports(run, base, token, start, end)
+        pages = search_pages(run, base, token, start, end)
+        documents = self._listed(run, base, next(pages))
 
-        ids = listed_politicians(run, [listed_politician(row) for row in rows])
-        if ids:
-            _record_display_names(run, rows, ids)
-        documents = [self._document(base, row) for row in rows]
         listed = {d.doc_id for d in documents}
         # Reports whose page could not be fetched before are tried again even when they
-        # have left the search window.
+        # have left the search window (one a later page lists is fetched only once).
         for filing in run.unfetched_filings():
             if filing["doc_id"] not in listed:
                 documents.append(self.document_for(filing, run.settings))
-        run.process(documents)
+        # The reports of the first page are fetched while the later pages are read.
+        run.process(
+            documents, more=pages, prepare=lambda rows: self._listed(run, base, rows)
+        )
+
+    def _listed(
+        self, run: CollectRun, base: str, rows: list[SearchRow]
+    ) -> list[Document]:
+        """Record the senators a page of the search names; return its reports."""
+        ids = listed_politicians(run, [listed_politician(row) for row in rows])
+        if ids:
+            _record_display_names(run, rows, ids)
+        return [self._document(base, row) for row in rows]
 
     def _document(self, base: str, row: SearchRow) -> Document:
         # The site's own host is replaced by the base URL, so that a mirror serves
@@ -184,6 +194,14 @@ def _is_agreement(response: httpx.Response) -> bool:
     )
 
 
+def _agreement_refused(response: httpx.Response) -> bool:
+    """Return whether the answer to the posted agreement is the agreement again."""
+    if not response.is_redirect:
+        return _is_agreement(response)
+    location = urlsplit(str(response.headers.get("Location", ""))).path
+    return location.rstrip("/") == HOME_PATH.rstrip("/")
+
+
 def _step(run: CollectRun, step: str, call: Any) -> httpx.Response:
     """Return the response of one step, its failure reworded to name the step."""
     try:
@@ -193,7 +211,7 @@ def _step(run: CollectRun, step: str, call: Any) -> httpx.Response:
     except FetchError as exc:
         raise FetchError(f"{step} failed: {exc.message}", url=exc.url) from exc
     run.metrics.index_requests += 1
-    if not response.content.strip():
+    if not response.content.strip() and not response.is_redirect:
         raise BlockedError(
             f"{step} answered an empty page (HTTP {response.status_code}); the site's "
             "firewall may be blocking ptt, try again later"
@@ -223,6 +241,8 @@ def accept_agreement(run: CollectRun, base: str) -> str:
             "(csrfmiddlewaretoken); the site's form changed"
         )
 
+    # The redirect that answers an accepted agreement is not followed: the session
+    # cookie comes with it, and the search page it leads to is one request more.
     accepted = _step(
         run,
         "accepting the agreement (POST /search/home/)",
@@ -230,9 +250,10 @@ def accept_agreement(run: CollectRun, base: str) -> str:
             home,
             data={"prohibition_agreement": "1", "csrfmiddlewaretoken": token},
             headers={"Referer": home},
+            follow_redirects=False,
         ),
     )
-    if _is_agreement(accepted):
+    if _agreement_refused(accepted):
         raise BlockedError(
             "accepting the agreement (POST /search/home/) led back to the agreement "
             "page; the site did not accept the session"
@@ -241,10 +262,14 @@ def accept_agreement(run: CollectRun, base: str) -> str:
     return _cookie(run, "csrftoken") or token
 
 
-def search_reports(
+def search_pages(
     run: CollectRun, base: str, token: str, start: dt.date, end: dt.date | None
-) -> list[SearchRow]:
-    """Return every PTR the search lists for the window, page by page."""
+) -> Iterator[list[SearchRow]]:
+    """Yield the PTRs the search lists for the window, a page at a time (at least one).
+
+    Only HTTP and parsing happen here, never the database, so that the pages after
+    the first can be read on a thread of their own.
+    """
     from ptt.parsing.senate import parse_search_results
 
     url = base + SEARCH_DATA_PATH
@@ -290,7 +315,9 @@ def search_reports(
             raise FetchError(f"{step}: {exc.message}") from exc
 
         new = [row for row in page.rows if row.doc_id not in rows]
-        rows.update((row.doc_id, row) for row in page.rows)
+        rows.update((row.doc_id, row) for row in new)
+        if new or offset == 0:
+            yield new
         offset += PAGE_SIZE
         if offset >= page.records_total:
             break
@@ -304,7 +331,6 @@ def search_reports(
             )
             break
     logger.info("The Senate search lists %d PTR(s).", len(rows))
-    return list(rows.values())
 
 
 def check_report_page(response: httpx.Response) -> str | None:
