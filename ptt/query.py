@@ -1035,12 +1035,15 @@ def _recent_failures(conn: sqlite3.Connection, limit: int) -> list[dict[str, Any
         for row in conn.execute(
             """SELECT * FROM (
                    SELECT COALESCE(finished_at, started_at) AS at, 'job' AS kind,
-                          job_name AS name, status, error_message AS error
+                          job_name AS name, NULL AS target, status,
+                          error_message AS error
                    FROM job_executions
                    WHERE status IN ('failed', 'timed_out', 'abandoned')
                    UNION ALL
+                   -- The target names the source a failed collection was about; its
+                   -- message often does not.
                    SELECT COALESCE(finished_at, started_at), 'action', action_type,
-                          status, error_message
+                          target, status, error_message
                    FROM action_logs WHERE status = 'failed')
                ORDER BY at DESC LIMIT ?""",
             (limit,),

@@ -604,3 +604,21 @@ def test_it_finds_a_ticker_in_the_trades_view_by_index(
     )
 
     assert "USING INDEX" in plan and "SCAN td" not in plan
+
+
+def test_a_failed_action_in_status_names_its_target(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "ptt.db")
+    conn.execute(
+        "INSERT INTO action_logs (action_type, status, source, target, started_at, "
+        "finished_at, error_message) VALUES ('data_collection_complete', 'failed', "
+        "'cli', 'us-house', '2026-01-20T11:00:00Z', '2026-01-20T11:01:00Z', "
+        "'the 2026 index could not be fetched')"
+    )
+
+    report = query.status(conn, tmp_path / "ptt.db", now=NOW)
+
+    [failure] = report["recent_failures"]
+    assert (failure["name"], failure["target"]) == (
+        "data_collection_complete",
+        "us-house",
+    )
