@@ -343,3 +343,19 @@ def test_jobs_history_takes_since_and_gives_metrics_as_objects(tmp_path: Path) -
         "Error: --since 'yesterday' is not a date or time (YYYY-MM-DD or "
         "YYYY-MM-DDTHH:MM:SSZ)\n"
     )
+
+
+def test_pausing_twice_or_resuming_a_running_job_says_so_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    add(tmp_path, "pulse", "--interval", "1h", "--run", "command", "--command", "true")
+    before = job(tmp_path, "pulse")["next_run_at"]
+
+    resumed = ptt(tmp_path, "jobs", "resume", "pulse", now="2026-01-05T00:30:00Z")
+    ptt(tmp_path, "jobs", "pause", "pulse")
+    again = ptt(tmp_path, "jobs", "pause", "pulse")
+
+    assert resumed.stdout == "Job pulse is not paused; its schedule is unchanged\n"
+    assert job(tmp_path, "pulse")["next_run_at"] == before
+    assert again.stdout == "Job pulse was already paused\n"
+    assert len(actions(tmp_path, "job_paused")) == 1

@@ -233,18 +233,29 @@ def _changed(verb: str, job: dict[str, Any]) -> None:
 @app.command("pause")
 def pause_command(name: NameArgument) -> None:
     """Pause a job: ticks leave it alone until it is resumed."""
-    from ptt.scheduler.jobs import pause_job
+    from ptt.scheduler.jobs import get_job, pause_job
 
-    job = pause_job(open_db(), name)
+    conn = open_db()
+    if get_job(conn, name)["is_paused"]:
+        output.write_text(f"Job {name} was already paused")
+        return
+
+    job = pause_job(conn, name)
     output.write_text(f"Job {job['name']} paused")
 
 
 @app.command("resume")
 def resume_command(name: NameArgument) -> None:
     """Resume a paused job from its next slot (missed slots are not run)."""
-    from ptt.scheduler.jobs import resume_job
+    from ptt.scheduler.jobs import get_job, resume_job
 
-    _changed("resumed", resume_job(open_db(), name))
+    conn = open_db()
+    # Resuming restarts the schedule from now: a job that is not paused keeps its slot.
+    if not get_job(conn, name)["is_paused"]:
+        output.write_text(f"Job {name} is not paused; its schedule is unchanged")
+        return
+
+    _changed("resumed", resume_job(conn, name))
 
 
 @app.command("enable")
