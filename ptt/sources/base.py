@@ -470,15 +470,6 @@ class CollectRun:
         """Return the archive copy of one of this source's files, if it is there."""
         return self.archive.has(self.source_id, name)
 
-    def store_read(
-        self,
-        document: Document,
-        parsed: ParsedDocument,
-        archived: ArchivedDocument | None,
-    ) -> None:
-        """Store a document the source read from bytes it already had, counting it."""
-        self._store(document, parsed, archived)
-
 
 _DONE = object()
 Outcome = tuple[Document, "httpx.Response | FetchError"]
