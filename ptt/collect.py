@@ -45,6 +45,7 @@ COUNTS = (
     "records_processed",
     "records_new",
     "records_updated",
+    "records_withdrawn",
     "records_failed",
     "documents_needing_ocr",
 )
@@ -107,6 +108,8 @@ class SourceMetrics:
     records_processed: int = 0
     records_new: int = 0
     records_updated: int = 0
+    # Rows stored before that a new reading of their document no longer states.
+    records_withdrawn: int = 0
     records_failed: int = 0
     documents_needing_ocr: int = 0
     duration_seconds: float = 0.0
@@ -316,8 +319,8 @@ def _finish(
 ) -> None:
     metrics.duration_seconds = time.monotonic() - started
     logger.info(
-        "%s %s in %.1f s: %d filing(s) seen, %d document(s) fetched, %d new and %d "
-        "updated record(s), %d failed document(s), %d needing OCR.",
+        "%s %s in %.1f s: %d filing(s) seen, %d document(s) fetched, %d new, %d "
+        "updated and %d withdrawn record(s), %d failed document(s), %d needing OCR.",
         metrics.source,
         "succeeded" if metrics.status == "success" else "failed",
         metrics.duration_seconds,
@@ -325,6 +328,7 @@ def _finish(
         metrics.documents_fetched,
         metrics.records_new,
         metrics.records_updated,
+        metrics.records_withdrawn,
         metrics.records_failed,
         metrics.documents_needing_ocr,
     )
@@ -335,8 +339,9 @@ def _finish(
     details = {"options": options.as_dict(), "metrics": metrics.as_dict()}
     summary = (
         f"{metrics.filings_seen} filing(s) seen, {metrics.documents_fetched} "
-        f"fetched, {metrics.records_new} new and {metrics.records_updated} updated "
-        f"record(s), {metrics.records_failed} failed document(s)"
+        f"fetched, {metrics.records_new} new, {metrics.records_updated} updated and "
+        f"{metrics.records_withdrawn} withdrawn record(s), {metrics.records_failed} "
+        "failed document(s)"
     )
     with transaction(conn):
         conn.execute(
@@ -418,7 +423,8 @@ class ReparseOutcome:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    removed: int = 0
+    # Rows the earlier reading gave and this one does not: kept, withdrawn.
+    withdrawn: int = 0
     error: str | None = None
 
     @property
@@ -428,7 +434,7 @@ class ReparseOutcome:
             self.old_status != self.new_status
             or self.new
             or self.updated
-            or self.removed
+            or self.withdrawn
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -525,7 +531,7 @@ def reparse_documents(
         )
         outcome.new_status = result.status
         outcome.new, outcome.updated = result.new, result.updated
-        outcome.unchanged, outcome.removed = result.unchanged, result.removed
+        outcome.unchanged, outcome.withdrawn = result.unchanged, result.withdrawn
         outcome.error = parsed.parse_error if result.status != "parsed" else None
         bar.advance(1, outcome.doc_id)
     return outcomes

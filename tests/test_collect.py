@@ -601,6 +601,36 @@ def test_reparse_reads_house_pdfs_again_from_the_archive(
     )
 
 
+def test_reparse_withdraws_a_row_an_earlier_reading_invented_and_keeps_it(
+    conn: sqlite3.Connection, settings: Settings
+) -> None:
+    collect(conn, settings, ["us-house"])
+    allen = filing(conn, "20026537")
+    conn.execute(
+        "INSERT INTO trading_disclosures (politician_id, filing_id, row_number, "
+        "asset_name) VALUES (?, ?, 99, 'a row no reading states')",
+        (allen["politician_id"], allen["id"]),
+    )
+
+    outcomes = {o.doc_id: o for o in reparse_documents(conn, settings)}
+    again = {o.doc_id: o for o in reparse_documents(conn, settings)}
+
+    assert (outcomes["20026537"].withdrawn, outcomes["20026537"].changed) == (1, True)
+    assert outcomes["20026537"].as_dict()["withdrawn"] == 1
+    assert sum(o.withdrawn for o in outcomes.values()) == 1
+    assert not any(o.changed for o in again.values())
+    kept = conn.execute(
+        "SELECT status, withdrawn_at, asset_name FROM trading_disclosures "
+        "WHERE filing_id = ? AND row_number = 99",
+        (allen["id"],),
+    ).fetchone()
+    assert (kept["status"], kept["asset_name"]) == (
+        "withdrawn",
+        "a row no reading states",
+    )
+    assert kept["withdrawn_at"] is not None
+
+
 def test_a_document_whose_archived_copy_was_deleted_is_fetched_again(
     conn: sqlite3.Connection, settings: Settings, server: FixtureServer
 ) -> None:

@@ -459,6 +459,7 @@ class CollectRun:
         metrics.records_processed += result.new + result.updated + result.unchanged
         metrics.records_new += result.new
         metrics.records_updated += result.updated
+        metrics.records_withdrawn += result.withdrawn
         if result.status == "failed":
             metrics.records_failed += 1
         elif result.status == "needs_ocr":
