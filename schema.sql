@@ -68,7 +68,13 @@ CREATE TABLE IF NOT EXISTS data_sources (
     last_records_updated  INTEGER,
     last_records_failed   INTEGER,
     created_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- Who runs the pull while last_status is 'running': the process, its host and its
+    -- action row, so that a pull whose process died is seen as interrupted (schema
+    -- version 2).
+    running_pid           INTEGER,
+    running_host          TEXT,
+    running_action_id     INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS filings (

@@ -9,6 +9,12 @@ and writes nothing to the database or the archive.
 
 :func:`reparse_documents` reads archived documents again with today's readers and stores
 the new result, without downloading anything.
+
+A pull records its process id, host and action while it runs. A process killed outright
+(SIGKILL, a power cut) cannot record its end, so the next pull of that source, finding
+the earlier one still "running" with its process gone from this host, records it as
+failed ("interrupted ...") with its action, and counts it among the consecutive
+failures; :func:`pull_status` lets readers see the same from what is stored.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -37,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 ACTION_START = "data_collection_start"
 ACTION_COMPLETE = "data_collection_complete"
+INTERRUPTED = "interrupted (the process ended before the run finished)"
 # The counts summed into job metrics and shown in the summary, in this order.
 COUNTS = (
     "filings_seen",
@@ -263,6 +271,7 @@ def _run_source(
         ensure_data_source(
             conn, source_id, name=source.name, url=source.url, gives=source.gives
         )
+        reap_interrupted_pull(conn, source_id)
         action = start_action(
             conn,
             ACTION_START,
@@ -272,7 +281,7 @@ def _run_source(
             target=source_id,
             details={"options": options.as_dict()},
         )
-        _record_pull_start(conn, source_id, started_at)
+        _record_pull_start(conn, source_id, started_at, action.id)
     logger.info("Collecting %s.", source_id)
 
     run = CollectRun(
@@ -354,12 +363,80 @@ def _finish(
             action.fail(metrics.error or "failed", details)
 
 
-def _record_pull_start(conn: sqlite3.Connection, source_id: str, when: str) -> None:
+def hostname() -> str:
+    """Return this host's name as running pulls record it."""
+    return os.uname().nodename
+
+
+def pid_alive(pid: int) -> bool:
+    """Return whether a process with this id exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner_died(row: sqlite3.Row) -> bool:
+    """Return whether a pull stored as running belongs to a process that is gone."""
+    return bool(
+        row["last_status"] == "running"
+        and row["running_pid"] is not None
+        and row["running_host"] == hostname()
+        and not pid_alive(int(row["running_pid"]))
+    )
+
+
+def pull_status(row: sqlite3.Row) -> str | None:
+    """Return a data_sources row's last status, "interrupted" when its process died."""
+    return "interrupted" if _owner_died(row) else row["last_status"]
+
+
+def reap_interrupted_pull(conn: sqlite3.Connection, source_id: str) -> bool:
+    """Record a source's pull whose process died as failed; return whether one was."""
+    now = clock.now_text()
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT * FROM data_sources WHERE id = ?", (source_id,)
+        ).fetchone()
+        if row is None or not _owner_died(row):
+            return False
+
+        conn.execute(
+            "UPDATE data_sources SET last_status = 'failed', last_error = ?, "
+            "consecutive_failures = consecutive_failures + 1, running_pid = NULL, "
+            "running_host = NULL, running_action_id = NULL, updated_at = ? "
+            "WHERE id = ?",
+            (INTERRUPTED, now, source_id),
+        )
+        conn.execute(
+            "UPDATE action_logs SET action_type = ?, status = 'failed', "
+            "error_message = ?, finished_at = ? WHERE id = ? "
+            "AND status IN ('initiated', 'in_progress')",
+            (ACTION_COMPLETE, INTERRUPTED, now, row["running_action_id"]),
+        )
+    logger.warning(
+        "The %s pull started at %s by process %s on %s ended without finishing; it "
+        "is recorded as failed.",
+        source_id,
+        row["last_pull_at"],
+        row["running_pid"],
+        row["running_host"],
+    )
+    return True
+
+
+def _record_pull_start(
+    conn: sqlite3.Connection, source_id: str, when: str, action_id: int
+) -> None:
     with transaction(conn):
         conn.execute(
             "UPDATE data_sources SET last_pull_at = ?, last_status = 'running', "
+            "running_pid = ?, running_host = ?, running_action_id = ?, "
             "updated_at = ? WHERE id = ?",
-            (when, when, source_id),
+            (when, os.getpid(), hostname(), action_id, when, source_id),
         )
 
 
@@ -384,7 +461,8 @@ def _record_pull_end(
                 "last_error = NULL, consecutive_failures = 0, last_filings_seen = ?, "
                 "last_documents_fetched = ?, last_records_found = ?, "
                 "last_records_new = ?, last_records_updated = ?, "
-                "last_records_failed = ?, updated_at = ? WHERE id = ?",
+                "last_records_failed = ?, running_pid = NULL, running_host = NULL, "
+                "running_action_id = NULL, updated_at = ? WHERE id = ?",
                 (started_at, *counts, now, metrics.source),
             )
         else:
@@ -393,7 +471,8 @@ def _record_pull_end(
                 "consecutive_failures = consecutive_failures + 1, "
                 "last_filings_seen = ?, last_documents_fetched = ?, "
                 "last_records_found = ?, last_records_new = ?, "
-                "last_records_updated = ?, last_records_failed = ?, updated_at = ? "
+                "last_records_updated = ?, last_records_failed = ?, running_pid = NULL, "
+                "running_host = NULL, running_action_id = NULL, updated_at = ? "
                 "WHERE id = ?",
                 (metrics.error, *counts, now, metrics.source),
             )

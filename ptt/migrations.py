@@ -62,8 +62,13 @@ CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
 """
 
 # Store hardening: rows a later reading no longer states are withdrawn (with the time)
-# instead of deleted, and a trigger gives their duplicates back their place.
+# instead of deleted, and a trigger gives their duplicates back their place; the process,
+# host and action of a running pull, to see it as interrupted when its process died.
 MIGRATIONS[2] += """
+ALTER TABLE data_sources ADD COLUMN running_pid INTEGER;
+ALTER TABLE data_sources ADD COLUMN running_host TEXT;
+ALTER TABLE data_sources ADD COLUMN running_action_id INTEGER;
+
 ALTER TABLE trading_disclosures ADD COLUMN withdrawn_at TEXT;
 
 CREATE TRIGGER IF NOT EXISTS trg_disclosures_withdrawn_release_duplicates
