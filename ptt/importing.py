@@ -233,7 +233,9 @@ def _import_document(
     transactions = [
         t if t.origin else replace(t, origin=origin) for t in document.transactions
     ]
-    document = replace(document, transactions=transactions)
+    document = replace(
+        document, transactions=transactions, origin=document.origin or origin
+    )
     result.documents += 1
     result.found += len(transactions)
 
@@ -246,10 +248,6 @@ def _import_document(
             url=document.url,
             archived=None,
             index_entry=index_entry,
-        )
-        conn.execute(
-            "UPDATE filings SET origin = ? WHERE id = ? AND origin IS NOT ?",
-            (origin, stored.filing_id, origin),
         )
         duplicates = mark_duplicates(conn, stored.filing_id)
 

@@ -392,6 +392,7 @@ def _filing_values(
         "amends_doc_id": parsed.amends_doc_id,
         "page_image_urls": _json(parsed.page_image_urls),
         "index_entry": _json(index_entry),
+        "origin": parsed.origin,
     }
     if archived is not None:
         values.update(

@@ -235,6 +235,8 @@ def test_a_csv_dataset_is_imported_through_a_mapping_with_its_own_id(
     assert (result.dataset, result.documents, result.new) == ("calmatters-a1", 32, 300)
     origins = conn.execute("SELECT DISTINCT origin FROM trading_disclosures")
     assert [o[0] for o in origins] == ["calmatters"]
+    filings = conn.execute("SELECT DISTINCT origin FROM filings")
+    assert [f[0] for f in filings] == ["calmatters"]
 
 
 @pytest.mark.parametrize(

@@ -171,6 +171,26 @@ def test_a_withdrawn_row_stated_again_is_active_again_in_its_place(
     assert {(r["status"], r["withdrawn_at"]) for r in rows} == {("active", None)}
 
 
+def test_the_dataset_that_supplied_a_document_is_its_filings_origin(
+    conn: sqlite3.Connection, fixtures: Path
+) -> None:
+    official = store_document(
+        conn, boozman(fixtures), source_id=SENATE, url=None, archived=None
+    )
+    supplied = boozman(fixtures)
+    supplied.doc_id, supplied.origin = "a-copy", "senate-stock-watcher"
+
+    copy_ = store_document(conn, supplied, source_id=SENATE, url=None, archived=None)
+
+    origins = {
+        row["id"]: row["origin"] for row in conn.execute("SELECT * FROM filings")
+    }
+    assert origins == {
+        official.filing_id: None,
+        copy_.filing_id: "senate-stock-watcher",
+    }
+
+
 def test_a_failed_reading_keeps_the_rows_of_an_earlier_good_one(
     conn: sqlite3.Connection, fixtures: Path
 ) -> None:
