@@ -344,7 +344,13 @@ def _finish(
     if options.dry_run or action is None:
         return
 
-    _record_pull_end(conn, metrics, started_at)
+    record_pull_end(
+        conn,
+        metrics.source,
+        started_at=started_at,
+        error=None if metrics.status == "success" else metrics.error or "failed",
+        counts={name: getattr(metrics, name) for name in PULL_COUNTS},
+    )
     details = {"options": options.as_dict(), "metrics": metrics.as_dict()}
     summary = (
         f"{metrics.filings_seen} filing(s) seen, {metrics.documents_fetched} "
@@ -440,42 +446,53 @@ def _record_pull_start(
         )
 
 
-def _record_pull_end(
-    conn: sqlite3.Connection, metrics: SourceMetrics, started_at: str
+# The counts a data_sources row keeps of its last pull (as ``last_<count>``).
+PULL_COUNTS = (
+    "filings_seen",
+    "documents_fetched",
+    "records_found",
+    "records_new",
+    "records_updated",
+    "records_failed",
+)
+
+
+def record_pull_end(
+    conn: sqlite3.Connection,
+    source_id: str,
+    *,
+    started_at: str,
+    error: str | None,
+    counts: dict[str, int],
 ) -> None:
+    """Record in a source's data_sources row how its pull ended, and its counts."""
+    unknown = set(counts) - set(PULL_COUNTS)
+    if unknown:
+        raise ValueError(f"data_sources keeps no count {', '.join(sorted(unknown))}")
+
     now = clock.now_text()
-    counts = (
-        metrics.filings_seen,
-        metrics.documents_fetched,
-        metrics.records_found,
-        metrics.records_new,
-        metrics.records_updated,
-        metrics.records_failed,
-    )
+    if error is None:
+        # The success is dated from the pull's start: anything published while it
+        # ran is looked for again next time.
+        outcome = (
+            "last_status = 'success', last_success_at = ?, last_error = NULL, "
+            "consecutive_failures = 0"
+        )
+        values: list[Any] = [started_at]
+    else:
+        outcome = (
+            "last_status = 'failed', last_error = ?, "
+            "consecutive_failures = consecutive_failures + 1"
+        )
+        values = [error]
+    assignments = "".join(f", last_{name} = ?" for name in counts)
     with transaction(conn):
-        if metrics.status == "success":
-            # The success is dated from the pull's start: anything published while it
-            # ran is looked for again next time.
-            conn.execute(
-                "UPDATE data_sources SET last_status = 'success', last_success_at = ?, "
-                "last_error = NULL, consecutive_failures = 0, last_filings_seen = ?, "
-                "last_documents_fetched = ?, last_records_found = ?, "
-                "last_records_new = ?, last_records_updated = ?, "
-                "last_records_failed = ?, running_pid = NULL, running_host = NULL, "
-                "running_action_id = NULL, updated_at = ? WHERE id = ?",
-                (started_at, *counts, now, metrics.source),
-            )
-        else:
-            conn.execute(
-                "UPDATE data_sources SET last_status = 'failed', last_error = ?, "
-                "consecutive_failures = consecutive_failures + 1, "
-                "last_filings_seen = ?, last_documents_fetched = ?, "
-                "last_records_found = ?, last_records_new = ?, "
-                "last_records_updated = ?, last_records_failed = ?, running_pid = NULL, "
-                "running_host = NULL, running_action_id = NULL, updated_at = ? "
-                "WHERE id = ?",
-                (metrics.error, *counts, now, metrics.source),
-            )
+        conn.execute(
+            f"UPDATE data_sources SET {outcome}{assignments}, last_pull_at = ?, "
+            "running_pid = NULL, running_host = NULL, running_action_id = NULL, "
+            "updated_at = ? WHERE id = ?",
+            [*values, *counts.values(), started_at, now, source_id],
+        )
 
 
 def last_success(conn: sqlite3.Connection, source_id: str) -> dt.datetime | None:
