@@ -401,3 +401,131 @@ LEFT JOIN job_executions last ON last.id = (
     WHERE e.job_id = j.id AND e.status != 'skipped'
     ORDER BY e.started_at DESC, e.id DESC LIMIT 1
 );
+
+-- Questions people ask the file (query) ---------------------------------------------------
+--
+-- Views for anyone who opens the database with an SQLite client or Datasette: readable
+-- column names, the politician and the document beside every row. `trades` holds every
+-- disclosed row (amended ones too: filter `status = 'active'` for the current picture);
+-- `late_filings` and `ticker_activity` count active trades only.
+
+CREATE VIEW IF NOT EXISTS trades AS
+SELECT
+    td.id AS trade_id,
+    td.transaction_date,
+    td.disclosure_date,
+    td.notification_date,
+    p.full_name AS politician,
+    p.party,
+    p.state_country AS state,
+    p.district,
+    p.chamber,
+    td.owner,
+    td.asset_ticker AS ticker,
+    td.asset_name AS asset,
+    td.asset_type,
+    td.transaction_type AS type,
+    td.amount_range_min AS amount_min,
+    td.amount_range_max AS amount_max,
+    td.amount_text,
+    td.comment,
+    f.source_id AS source,
+    f.doc_id AS document_id,
+    COALESCE(td.source_url, f.url) AS document_url,
+    td.status,
+    td.politician_id,
+    td.filing_id,
+    td.row_number
+FROM trading_disclosures td
+JOIN politicians p ON p.id = td.politician_id
+JOIN filings f ON f.id = td.filing_id;
+
+-- Trades disclosed after the STOCK Act clocks: more than 45 days after the transaction,
+-- or more than 30 days after the notification where the document gives it (House).
+-- days_late counts the days past the clock that was missed by more. A notification dated
+-- before the transaction is a slip in the document: only the transaction clock counts
+-- then. (The two halves of the UNION each read one of the delay indexes below; an OR
+-- would read every row.)
+CREATE VIEW IF NOT EXISTS late_filings AS
+SELECT
+    t.*,
+    l.days_after_transaction,
+    l.days_after_notification,
+    MAX(COALESCE(l.days_after_transaction - 45, 0),
+        COALESCE(l.days_after_notification - 30, 0)) AS days_late
+FROM (
+    SELECT id,
+        CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER)
+            AS days_after_transaction,
+        -- The notification counts when it is not dated before the transaction: said
+        -- with the indexed delays, so that the check reads the index, not the row.
+        CASE WHEN CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) IS NULL
+                  OR CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+                     <= CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER)
+             THEN CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+        END AS days_after_notification
+    FROM trading_disclosures
+    WHERE CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) > 45
+      AND status = 'active'
+      AND transaction_type IN ('purchase', 'sale_full', 'sale_partial', 'sale', 'exchange')
+    UNION
+    SELECT id,
+        CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER),
+        CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+    FROM trading_disclosures
+    WHERE CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER) > 30
+      AND (CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER) IS NULL
+           OR CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER)
+              <= CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER))
+      AND status = 'active'
+      AND transaction_type IN ('purchase', 'sale_full', 'sale_partial', 'sale', 'exchange')
+) l
+JOIN trades t ON t.trade_id = l.id;
+
+-- Per ticker: active trades, buys and sells, and the sum of the stated amount bands as a
+-- range (volume_max is NULL when an open-ended band, "Over $50,000,000", is among them).
+CREATE VIEW IF NOT EXISTS ticker_activity AS
+SELECT
+    td.asset_ticker AS ticker,
+    COUNT(*) AS trades,
+    SUM(td.transaction_type = 'purchase') AS purchases,
+    SUM(td.transaction_type IN ('sale_full', 'sale_partial', 'sale')) AS sales,
+    SUM(td.transaction_type = 'exchange') AS exchanges,
+    COUNT(DISTINCT td.politician_id) AS politicians,
+    SUM(td.amount_range_min) AS volume_min,
+    CASE WHEN SUM(td.amount_range_min IS NOT NULL AND td.amount_range_max IS NULL) > 0
+         THEN NULL ELSE SUM(td.amount_range_max) END AS volume_max,
+    SUM(td.amount_range_min IS NULL AND td.amount_range_max IS NULL)
+        AS trades_without_amount,
+    MIN(td.transaction_date) AS first_transaction_date,
+    MAX(td.transaction_date) AS last_transaction_date
+FROM trading_disclosures td
+WHERE td.asset_ticker IS NOT NULL
+  AND td.status = 'active'
+  AND td.transaction_type IN ('purchase', 'sale_full', 'sale_partial', 'sale', 'exchange')
+GROUP BY td.asset_ticker;
+
+-- The delays behind late_filings (and `ptt late`), with what the late questions filter
+-- and count on, so that finding late trades reads an index instead of every row.
+CREATE INDEX IF NOT EXISTS idx_disclosures_days_after_transaction
+    ON trading_disclosures (
+        CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER),
+        status, transaction_type, politician_id,
+        CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER));
+CREATE INDEX IF NOT EXISTS idx_disclosures_days_after_notification
+    ON trading_disclosures (
+        CAST(julianday(disclosure_date) - julianday(notification_date) AS INTEGER),
+        status, transaction_type, politician_id,
+        CAST(julianday(disclosure_date) - julianday(transaction_date) AS INTEGER));
+-- Rows not active (amended, duplicate, withdrawn) are few: counting them apart lets the
+-- per-politician and per-filing counts read the small indexes only.
+CREATE INDEX IF NOT EXISTS idx_disclosures_not_active
+    ON trading_disclosures (politician_id, filing_id) WHERE status != 'active';
+-- Covering indexes: the statistics and the ticker ranking read these instead of the rows.
+CREATE INDEX IF NOT EXISTS idx_disclosures_status_date
+    ON trading_disclosures (status, transaction_date, filing_id, transaction_type,
+                            asset_ticker);
+CREATE INDEX IF NOT EXISTS idx_disclosures_ticker_activity
+    ON trading_disclosures (asset_ticker, status, transaction_type, transaction_date,
+                            amount_range_min, amount_range_max, politician_id)
+    WHERE asset_ticker IS NOT NULL;

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+INTERRUPTED = "Interrupted."
+
 
 def _debug_requested(argv: list[str]) -> bool:
     if os.environ.get("PTT_DEBUG", "") not in ("", "0"):
@@ -19,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     from ptt.errors import PttError
 
     try:
+        if argv[:1] == ["tick"]:
+            # The fast path: cron runs this every minute, so no typer, no rich.
+            from ptt.scheduler.runner import tick_main
+
+            return tick_main(argv[1:])
         return _run_cli(argv)
     except PttError as exc:
         if _debug_requested(argv):
@@ -28,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
 
 
@@ -40,10 +47,10 @@ def _run_cli(argv: list[str]) -> int:
     try:
         result = app(args=argv, prog_name="ptt", standalone_mode=False)
     except typer.Abort:
-        print("Interrupted.", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except typer.Exit as exc:
-        return int(exc.exit_code)
+        result = int(exc.exit_code)
     except typer.TyperException as exc:
         # Usage errors from the command-line parser: it prints them itself.
         show = getattr(exc, "show", None)
@@ -52,7 +59,11 @@ def _run_cli(argv: list[str]) -> int:
         else:
             print(f"Error: {exc}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2))
-    return result if isinstance(result, int) else 0
+    code = result if isinstance(result, int) else 0
+    # Typer turns Ctrl-C inside a command into exit code 130 without a word.
+    if code == 130:
+        print(INTERRUPTED, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

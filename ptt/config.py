@@ -59,6 +59,9 @@ class Settings:
     now_override: dt.datetime | None = None
     alert_webhook: str | None = None
     alert_command: str | None = None
+    # The scheduler's lease on a running job, and how often its heartbeat renews it.
+    lease_seconds: float = 120.0
+    heartbeat_seconds: float = 30.0
 
     @property
     def user_agent(self) -> str:
@@ -133,4 +136,6 @@ def load_settings(
         now_override=parse_now(now_text) if now_text else None,
         alert_webhook=env.get("PTT_ALERT_WEBHOOK") or None,
         alert_command=env.get("PTT_ALERT_COMMAND") or None,
+        lease_seconds=_float(env, "PTT_LEASE_SECONDS", 120.0),
+        heartbeat_seconds=_float(env, "PTT_HEARTBEAT_SECONDS", 30.0),
     )

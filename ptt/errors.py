@@ -10,6 +10,7 @@
     │   └── NeedsOcrError      the document has no text layer
     ├── StoreError             a parsed document could not be stored
     └── ScheduleError          a job, schedule or run could not be handled
+        └── InvalidJobError    a job, schedule or job argument the user gave is wrong (exit 2)
 
 Each carries the context a person needs to act: the source, the URL, the document.
 """
@@ -86,3 +87,9 @@ class StoreError(PttError):
 
 class ScheduleError(PttError):
     """A job or its schedule is invalid, or a run could not be recorded."""
+
+
+class InvalidJobError(ScheduleError):
+    """A job, schedule or job argument given by the user is invalid."""
+
+    exit_code = 2

@@ -13,8 +13,10 @@ import io
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ptt.errors import UsageError
@@ -137,6 +139,72 @@ def write_detail(
     for key, value in record.items():
         table.add_row(key.replace("_", " "), Text(_cell(value)))
     console().print(table)
+
+
+def write_stream(
+    rows: Iterable[Mapping[str, Any]],
+    fmt: str,
+    columns: Sequence[str],
+    stream: Any = None,
+) -> int:
+    """Write rows as csv, json or ndjson one at a time (never all in memory); return
+    how many were written."""
+    stream = stream or sys.stdout
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        plain = (str, int)
+        for row in rows:
+            # Text and integers (most cells) go to csv as they are; None is empty.
+            writer.writerow(
+                [
+                    "" if v is None else v if type(v) in plain else _cell(v)
+                    for v in (row.get(c) for c in columns)
+                ]
+            )
+            count += 1
+        return count
+    if fmt not in ("json", "ndjson"):
+        raise UsageError(f"cannot stream the format '{fmt}' (known: csv, json, ndjson)")
+
+    separator = "[\n" if fmt == "json" else ""
+    for row in rows:
+        data = {c: to_jsonable(row.get(c)) for c in columns}
+        stream.write(separator + json.dumps(data, default=str, ensure_ascii=False))
+        separator = ",\n" if fmt == "json" else "\n"
+        count += 1
+    if fmt == "json":
+        stream.write("[]\n" if count == 0 else "\n]\n")
+    elif count:
+        stream.write("\n")
+    return count
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Any]:
+    """Open a text file that appears at ``path`` whole, or not at all.
+
+    The rows go to a temporary file beside ``path``, which replaces it only once
+    everything was written; an error or Ctrl-C removes the temporary file.
+    """
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    # mkstemp makes the file private; give it the mode any new file would get.
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(temporary, 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_text(text: str, *, err: bool = False) -> None:

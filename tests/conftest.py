@@ -37,3 +37,19 @@ def _restore_ptt_logger() -> Iterator[None]:
             handler.close()
     logger.propagate = True
     logger.setLevel(logging.NOTSET)
+
+
+# Query: a database filled from the fixture documents --------------------------------------
+
+
+@pytest.fixture
+def fixture_db(tmp_path: Path, fixtures: Path) -> Path:
+    """Return the path of $PTT_HOME/ptt.db filled from the parsed fixture documents."""
+    from ptt import db
+    from tests.loader import fill_from_fixtures
+
+    path = tmp_path / "ptt.db"
+    conn = db.connect(path)
+    fill_from_fixtures(conn, fixtures)
+    conn.close()
+    return path

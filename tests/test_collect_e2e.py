@@ -302,6 +302,7 @@ def test_ctrl_c_stops_a_collection_recording_it_as_interrupted_and_losing_nothin
             process.kill()
 
     assert process.returncode == 130, stderr
+    assert stderr.rstrip().endswith("Interrupted."), stderr
     conn = database(tmp_path)
     interrupted = conn.execute(
         "SELECT action_type, status, error_message FROM action_logs "

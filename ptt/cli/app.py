@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ptt import __version__
-from ptt.cli import actions, db
+from ptt.cli import actions, db, jobs, query
 from ptt.cli import securities as securities_cli
 from ptt.cli import tickers as tickers_cli
 from ptt.cli.common import CliState, set_state
@@ -66,6 +66,8 @@ def main(
 
 app.add_typer(db.app, name="db")
 app.command("actions")(actions.actions_command)
+app.add_typer(jobs.app, name="jobs")
+app.command("tick")(jobs.tick_command)
 
 # Tickers and the SEC list.
 app.add_typer(tickers_cli.app, name="tickers")
@@ -77,6 +79,14 @@ from ptt.cli import parse as _parse  # noqa: E402
 
 app.command("parse")(_parse.parse_command)
 
+# Questions about what was collected (ptt/cli/query.py).
+app.command("trades")(query.trades_command)
+app.add_typer(query.politicians_app, name="politicians")
+app.command("late")(query.late_command)
+app.command("stats")(query.stats_command)
+app.command("export")(query.export_command)
+app.command("status")(query.status_command)
+
 # ptt collect, ptt filings, ptt reparse (collect)
 from ptt.cli import collect as _collect  # noqa: E402
 
@@ -84,10 +94,11 @@ app.command("collect")(_collect.collect_command)
 app.command("filings")(_collect.filings_command)
 app.command("reparse")(_collect.reparse_command)
 
-# ptt politicians merge (states-import); list and show come with the query commands.
+# ptt politicians merge (states-import), in the one politicians group that list and
+# show come with (ptt/cli/query.py).
 from ptt.cli import politicians as _politicians  # noqa: E402
 
-app.add_typer(_politicians.app, name="politicians")
+query.politicians_app.command("merge")(_politicians.merge_command)
 
 # ptt sources (states-import)
 from ptt.cli import sources as _sources  # noqa: E402

@@ -9,6 +9,7 @@ import typer
 
 from ptt import output
 from ptt.cli.common import FormatOption, JsonOption, open_db
+from ptt.cli.query import tickers_top_command
 from ptt.errors import UsageError
 
 app = typer.Typer(
@@ -137,3 +138,7 @@ def set_command(
             "foreign ticker?); it was recorded as given.",
             err=True,
         )
+
+
+# The most traded tickers (written with the other questions in ptt/cli/query.py).
+app.command("top")(tickers_top_command)
