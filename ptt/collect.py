@@ -396,8 +396,12 @@ def _owner_died(row: sqlite3.Row) -> bool:
 
 
 def pull_status(row: sqlite3.Row) -> str | None:
-    """Return a data_sources row's last status, "interrupted" when its process died."""
-    return "interrupted" if _owner_died(row) else row["last_status"]
+    """Return a data_sources row's last status, "interrupted" when its process died.
+
+    ``row`` needs ``last_status``, ``running_pid`` and ``running_host``.
+    """
+    status: str | None = row["last_status"]
+    return "interrupted" if _owner_died(row) else status
 
 
 def reap_interrupted_pull(conn: sqlite3.Connection, source_id: str) -> bool:

@@ -347,6 +347,7 @@ def test_a_killed_collection_is_recorded_as_interrupted_by_the_next_run(
     action_id = killed["running_action_id"]
 
     listing = run_ptt(tmp_path, "sources", "--format", "json")
+    status = run_ptt(tmp_path, "status", "--format", "json")
     # The next pull of the House fails too (the server has no 2024 index).
     failing = run_ptt(
         tmp_path,
@@ -357,6 +358,11 @@ def test_a_killed_collection_is_recorded_as_interrupted_by_the_next_run(
     assert listing.returncode == 0, listing.stderr
     house = next(s for s in json.loads(listing.stdout) if s["id"] == "us-house")
     assert house["last_status"] == "interrupted"
+    assert status.returncode in (0, 1), status.stderr
+    reported = json.loads(status.stdout)["sources"]
+    assert next(s for s in reported if s["source"] == "us-house")["last_status"] == (
+        "interrupted"
+    )
     assert failing.returncode == 1
     action = conn.execute(
         "SELECT * FROM action_logs WHERE id = ?", (action_id,)
