@@ -9,6 +9,7 @@ import typer
 
 from ptt import output
 from ptt.cli.common import FormatOption, JsonOption, open_db, settings
+from ptt.collect import COUNTS
 from ptt.errors import UsageError
 
 if TYPE_CHECKING:
@@ -17,14 +18,7 @@ if TYPE_CHECKING:
 SUMMARY_COLUMNS = (
     "source",
     "status",
-    "filings_seen",
-    "documents_fetched",
-    "records_found",
-    "records_processed",
-    "records_new",
-    "records_updated",
-    "records_failed",
-    "documents_needing_ocr",
+    *COUNTS,
     "duration_seconds",
     "error",
     "index_requests",
@@ -53,7 +47,7 @@ REPARSE_COLUMNS = (
     "new",
     "updated",
     "unchanged",
-    "removed",
+    "withdrawn",
     "changed",
     "error",
 )
@@ -73,6 +67,15 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _check_source(source: str | None) -> None:
+    """Refuse a source the database does not know, naming the known ones."""
+    from ptt.sources import known_sources
+
+    known = known_sources(open_db())
+    if source is not None and source not in known:
+        raise UsageError(f"unknown source '{source}' (known: {', '.join(known)})")
 
 
 def _status(value: str | None) -> str | None:
@@ -159,6 +162,7 @@ TABLE_HEADINGS = {
     "records_processed": "processed",
     "records_new": "new",
     "records_updated": "updated",
+    "records_withdrawn": "withdrawn",
     "records_failed": "failed",
     "documents_needing_ocr": "need OCR",
     "duration_seconds": "seconds",
@@ -224,12 +228,7 @@ def filings_command(
     as_json: JsonOption = False,
 ) -> None:
     """List collected documents with their parse status, URL and reason."""
-    from ptt.sources import known_sources
-
-    if source is not None and source not in known_sources(open_db()):
-        raise UsageError(
-            f"unknown source '{source}' (known: {', '.join(known_sources(open_db()))})"
-        )
+    _check_source(source)
     where: list[str] = []
     params: list[Any] = []
     for column, value in (
@@ -277,12 +276,8 @@ def reparse_command(
     """Read archived documents again with today's readers; download nothing."""
     from ptt.actions import log_action
     from ptt.collect import reparse_documents
-    from ptt.sources import known_sources
 
-    if source is not None and source not in known_sources(open_db()):
-        raise UsageError(
-            f"unknown source '{source}' (known: {', '.join(known_sources(open_db()))})"
-        )
+    _check_source(source)
     conn = open_db()
     with output.progress("Reparsing") as bar:
         outcomes = reparse_documents(
