@@ -68,7 +68,13 @@ CREATE TABLE IF NOT EXISTS data_sources (
     last_records_updated  INTEGER,
     last_records_failed   INTEGER,
     created_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    updated_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- Who runs the pull while last_status is 'running': the process, its host and its
+    -- action row, so that a pull whose process died is seen as interrupted (schema
+    -- version 2).
+    running_pid           INTEGER,
+    running_host          TEXT,
+    running_action_id     INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS filings (
@@ -149,6 +155,9 @@ CREATE TABLE IF NOT EXISTS trading_disclosures (
     -- A row of an imported dataset that repeats a row collected from the official
     -- source has status 'duplicate' and points at that row (schema version 2).
     duplicate_of_id    INTEGER REFERENCES trading_disclosures(id),
+    -- When a later reading of the document stopped stating the row (status
+    -- 'withdrawn'); NULL while the document states it (schema version 2).
+    withdrawn_at       TEXT,
     UNIQUE (filing_id, row_number)
 );
 CREATE INDEX IF NOT EXISTS idx_disclosures_politician_date
@@ -177,13 +186,19 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
 -- A politician's merged identities, followed when a document names a merged one.
 CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
     ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
--- A collected row that goes away (a better reading of its document) gives its
--- duplicates back their place: the imported row is then the only copy.
-CREATE TRIGGER IF NOT EXISTS trg_disclosures_release_duplicates
-BEFORE DELETE ON trading_disclosures
+
+-- Store hardening (schema version 2) -------------------------------------------------
+
+-- A collected row that a later reading of its document no longer states is withdrawn,
+-- never deleted; its duplicates get their place back: the imported row is then the
+-- only copy of what it says.
+CREATE TRIGGER IF NOT EXISTS trg_disclosures_withdrawn_release_duplicates
+AFTER UPDATE OF status ON trading_disclosures
+WHEN NEW.status = 'withdrawn' AND OLD.status != 'withdrawn'
 BEGIN
-    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL
-    WHERE duplicate_of_id = OLD.id;
+    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL,
+        updated_at = NEW.updated_at
+    WHERE duplicate_of_id = NEW.id AND status = 'duplicate';
 END;
 
 -- Securities: the SEC's ticker list, for resolving names that state no ticker.

@@ -9,6 +9,12 @@ and writes nothing to the database or the archive.
 
 :func:`reparse_documents` reads archived documents again with today's readers and stores
 the new result, without downloading anything.
+
+A pull records its process id, host and action while it runs. A process killed outright
+(SIGKILL, a power cut) cannot record its end, so the next pull of that source, finding
+the earlier one still "running" with its process gone from this host, records it as
+failed ("interrupted ...") with its action, and counts it among the consecutive
+failures; :func:`pull_status` lets readers see the same from what is stored.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -37,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 ACTION_START = "data_collection_start"
 ACTION_COMPLETE = "data_collection_complete"
+INTERRUPTED = "interrupted (the process ended before the run finished)"
 # The counts summed into job metrics and shown in the summary, in this order.
 COUNTS = (
     "filings_seen",
@@ -45,6 +53,7 @@ COUNTS = (
     "records_processed",
     "records_new",
     "records_updated",
+    "records_withdrawn",
     "records_failed",
     "documents_needing_ocr",
 )
@@ -107,6 +116,8 @@ class SourceMetrics:
     records_processed: int = 0
     records_new: int = 0
     records_updated: int = 0
+    # Rows stored before that a new reading of their document no longer states.
+    records_withdrawn: int = 0
     records_failed: int = 0
     documents_needing_ocr: int = 0
     duration_seconds: float = 0.0
@@ -260,6 +271,7 @@ def _run_source(
         ensure_data_source(
             conn, source_id, name=source.name, url=source.url, gives=source.gives
         )
+        reap_interrupted_pull(conn, source_id)
         action = start_action(
             conn,
             ACTION_START,
@@ -269,7 +281,7 @@ def _run_source(
             target=source_id,
             details={"options": options.as_dict()},
         )
-        _record_pull_start(conn, source_id, started_at)
+        _record_pull_start(conn, source_id, started_at, action.id)
     logger.info("Collecting %s.", source_id)
 
     run = CollectRun(
@@ -316,8 +328,8 @@ def _finish(
 ) -> None:
     metrics.duration_seconds = time.monotonic() - started
     logger.info(
-        "%s %s in %.1f s: %d filing(s) seen, %d document(s) fetched, %d new and %d "
-        "updated record(s), %d failed document(s), %d needing OCR.",
+        "%s %s in %.1f s: %d filing(s) seen, %d document(s) fetched, %d new, %d "
+        "updated and %d withdrawn record(s), %d failed document(s), %d needing OCR.",
         metrics.source,
         "succeeded" if metrics.status == "success" else "failed",
         metrics.duration_seconds,
@@ -325,18 +337,26 @@ def _finish(
         metrics.documents_fetched,
         metrics.records_new,
         metrics.records_updated,
+        metrics.records_withdrawn,
         metrics.records_failed,
         metrics.documents_needing_ocr,
     )
     if options.dry_run or action is None:
         return
 
-    _record_pull_end(conn, metrics, started_at)
+    record_pull_end(
+        conn,
+        metrics.source,
+        started_at=started_at,
+        error=None if metrics.status == "success" else metrics.error or "failed",
+        counts={name: getattr(metrics, name) for name in PULL_COUNTS},
+    )
     details = {"options": options.as_dict(), "metrics": metrics.as_dict()}
     summary = (
         f"{metrics.filings_seen} filing(s) seen, {metrics.documents_fetched} "
-        f"fetched, {metrics.records_new} new and {metrics.records_updated} updated "
-        f"record(s), {metrics.records_failed} failed document(s)"
+        f"fetched, {metrics.records_new} new, {metrics.records_updated} updated and "
+        f"{metrics.records_withdrawn} withdrawn record(s), {metrics.records_failed} "
+        "failed document(s)"
     )
     with transaction(conn):
         conn.execute(
@@ -349,49 +369,134 @@ def _finish(
             action.fail(metrics.error or "failed", details)
 
 
-def _record_pull_start(conn: sqlite3.Connection, source_id: str, when: str) -> None:
+def hostname() -> str:
+    """Return this host's name as running pulls record it."""
+    return os.uname().nodename
+
+
+def pid_alive(pid: int) -> bool:
+    """Return whether a process with this id exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner_died(row: sqlite3.Row) -> bool:
+    """Return whether a pull stored as running belongs to a process that is gone."""
+    return bool(
+        row["last_status"] == "running"
+        and row["running_pid"] is not None
+        and row["running_host"] == hostname()
+        and not pid_alive(int(row["running_pid"]))
+    )
+
+
+def pull_status(row: sqlite3.Row) -> str | None:
+    """Return a data_sources row's last status, "interrupted" when its process died.
+
+    ``row`` needs ``last_status``, ``running_pid`` and ``running_host``.
+    """
+    status: str | None = row["last_status"]
+    return "interrupted" if _owner_died(row) else status
+
+
+def reap_interrupted_pull(conn: sqlite3.Connection, source_id: str) -> bool:
+    """Record a source's pull whose process died as failed; return whether one was."""
+    now = clock.now_text()
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT * FROM data_sources WHERE id = ?", (source_id,)
+        ).fetchone()
+        if row is None or not _owner_died(row):
+            return False
+
+        conn.execute(
+            "UPDATE data_sources SET last_status = 'failed', last_error = ?, "
+            "consecutive_failures = consecutive_failures + 1, running_pid = NULL, "
+            "running_host = NULL, running_action_id = NULL, updated_at = ? "
+            "WHERE id = ?",
+            (INTERRUPTED, now, source_id),
+        )
+        conn.execute(
+            "UPDATE action_logs SET action_type = ?, status = 'failed', "
+            "error_message = ?, finished_at = ? WHERE id = ? "
+            "AND status IN ('initiated', 'in_progress')",
+            (ACTION_COMPLETE, INTERRUPTED, now, row["running_action_id"]),
+        )
+    logger.warning(
+        "The %s pull started at %s by process %s on %s ended without finishing; it "
+        "is recorded as failed.",
+        source_id,
+        row["last_pull_at"],
+        row["running_pid"],
+        row["running_host"],
+    )
+    return True
+
+
+def _record_pull_start(
+    conn: sqlite3.Connection, source_id: str, when: str, action_id: int
+) -> None:
     with transaction(conn):
         conn.execute(
             "UPDATE data_sources SET last_pull_at = ?, last_status = 'running', "
+            "running_pid = ?, running_host = ?, running_action_id = ?, "
             "updated_at = ? WHERE id = ?",
-            (when, when, source_id),
+            (when, os.getpid(), hostname(), action_id, when, source_id),
         )
 
 
-def _record_pull_end(
-    conn: sqlite3.Connection, metrics: SourceMetrics, started_at: str
+# The counts a data_sources row keeps of its last pull (as ``last_<count>``).
+PULL_COUNTS = (
+    "filings_seen",
+    "documents_fetched",
+    "records_found",
+    "records_new",
+    "records_updated",
+    "records_failed",
+)
+
+
+def record_pull_end(
+    conn: sqlite3.Connection,
+    source_id: str,
+    *,
+    started_at: str,
+    error: str | None,
+    counts: dict[str, int],
 ) -> None:
+    """Record in a source's data_sources row how its pull ended, and its counts."""
+    unknown = set(counts) - set(PULL_COUNTS)
+    if unknown:
+        raise ValueError(f"data_sources keeps no count {', '.join(sorted(unknown))}")
+
     now = clock.now_text()
-    counts = (
-        metrics.filings_seen,
-        metrics.documents_fetched,
-        metrics.records_found,
-        metrics.records_new,
-        metrics.records_updated,
-        metrics.records_failed,
-    )
+    if error is None:
+        # The success is dated from the pull's start: anything published while it
+        # ran is looked for again next time.
+        outcome = (
+            "last_status = 'success', last_success_at = ?, last_error = NULL, "
+            "consecutive_failures = 0"
+        )
+        values: list[Any] = [started_at]
+    else:
+        outcome = (
+            "last_status = 'failed', last_error = ?, "
+            "consecutive_failures = consecutive_failures + 1"
+        )
+        values = [error]
+    assignments = "".join(f", last_{name} = ?" for name in counts)
     with transaction(conn):
-        if metrics.status == "success":
-            # The success is dated from the pull's start: anything published while it
-            # ran is looked for again next time.
-            conn.execute(
-                "UPDATE data_sources SET last_status = 'success', last_success_at = ?, "
-                "last_error = NULL, consecutive_failures = 0, last_filings_seen = ?, "
-                "last_documents_fetched = ?, last_records_found = ?, "
-                "last_records_new = ?, last_records_updated = ?, "
-                "last_records_failed = ?, updated_at = ? WHERE id = ?",
-                (started_at, *counts, now, metrics.source),
-            )
-        else:
-            conn.execute(
-                "UPDATE data_sources SET last_status = 'failed', last_error = ?, "
-                "consecutive_failures = consecutive_failures + 1, "
-                "last_filings_seen = ?, last_documents_fetched = ?, "
-                "last_records_found = ?, last_records_new = ?, "
-                "last_records_updated = ?, last_records_failed = ?, updated_at = ? "
-                "WHERE id = ?",
-                (metrics.error, *counts, now, metrics.source),
-            )
+        conn.execute(
+            f"UPDATE data_sources SET {outcome}{assignments}, last_pull_at = ?, "
+            "running_pid = NULL, running_host = NULL, running_action_id = NULL, "
+            "updated_at = ? WHERE id = ?",
+            [*values, *counts.values(), started_at, now, source_id],
+        )
 
 
 def last_success(conn: sqlite3.Connection, source_id: str) -> dt.datetime | None:
@@ -418,7 +523,8 @@ class ReparseOutcome:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    removed: int = 0
+    # Rows the earlier reading gave and this one does not: kept, withdrawn.
+    withdrawn: int = 0
     error: str | None = None
 
     @property
@@ -428,7 +534,7 @@ class ReparseOutcome:
             self.old_status != self.new_status
             or self.new
             or self.updated
-            or self.removed
+            or self.withdrawn
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -525,7 +631,7 @@ def reparse_documents(
         )
         outcome.new_status = result.status
         outcome.new, outcome.updated = result.new, result.updated
-        outcome.unchanged, outcome.removed = result.unchanged, result.removed
+        outcome.unchanged, outcome.withdrawn = result.unchanged, result.withdrawn
         outcome.error = parsed.parse_error if result.status != "parsed" else None
         bar.advance(1, outcome.doc_id)
     return outcomes

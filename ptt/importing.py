@@ -145,6 +145,7 @@ def import_dataset(
 ) -> ImportResult:
     """Import a dataset file, one transaction per report, and return the counts."""
     from ptt.archive import Archive
+    from ptt.collect import record_pull_end
     from ptt.store import ensure_data_source
 
     dataset, origin, read = _reader(fmt, mapping_text)
@@ -155,6 +156,7 @@ def import_dataset(
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
     started = time.monotonic()
+    started_at = clock.now_text()
     ensure_data_source(
         conn, dataset, name=DATASET_NAMES.get(dataset, dataset), url=None
     )
@@ -181,16 +183,30 @@ def import_dataset(
             _import_document(conn, document, dataset, origin, index_entry, result)
     except PttError as exc:
         action.fail(exc.message)
-        _record_pull(conn, dataset, None, exc.message)
+        record_pull_end(
+            conn, dataset, started_at=started_at, error=exc.message, counts={}
+        )
         raise
     except KeyboardInterrupt:
         # The reports stored so far stay; importing again finishes the file.
-        action.fail("interrupted before the import ended")
-        _record_pull(conn, dataset, None, "interrupted before the import ended")
+        error = "interrupted before the import ended"
+        action.fail(error)
+        record_pull_end(conn, dataset, started_at=started_at, error=error, counts={})
         raise
 
     result.duration_seconds = time.monotonic() - started
-    _record_pull(conn, dataset, result, None)
+    record_pull_end(
+        conn,
+        dataset,
+        started_at=started_at,
+        error=None,
+        counts={
+            "filings_seen": result.documents,
+            "records_found": result.found,
+            "records_new": result.new,
+            "records_failed": result.failed,
+        },
+    )
     action.complete(
         f"{result.found} row(s) found, {result.new} new, {result.duplicate} "
         f"duplicate, {result.already_imported} already imported, {result.failed} "
@@ -233,7 +249,9 @@ def _import_document(
     transactions = [
         t if t.origin else replace(t, origin=origin) for t in document.transactions
     ]
-    document = replace(document, transactions=transactions)
+    document = replace(
+        document, transactions=transactions, origin=document.origin or origin
+    )
     result.documents += 1
     result.found += len(transactions)
 
@@ -246,10 +264,6 @@ def _import_document(
             url=document.url,
             archived=None,
             index_entry=index_entry,
-        )
-        conn.execute(
-            "UPDATE filings SET origin = ? WHERE id = ? AND origin IS NOT ?",
-            (origin, stored.filing_id, origin),
         )
         duplicates = mark_duplicates(conn, stored.filing_id)
 
@@ -348,37 +362,3 @@ def mark_duplicates(conn: sqlite3.Connection, filing_id: int) -> set[int]:
             (status, duplicate_of, now, row["id"]),
         )
     return marked
-
-
-def _record_pull(
-    conn: sqlite3.Connection,
-    dataset: str,
-    result: ImportResult | None,
-    error: str | None,
-) -> None:
-    now = clock.now_text()
-    with transaction(conn):
-        if result is None:
-            conn.execute(
-                "UPDATE data_sources SET last_pull_at = ?, last_status = 'failed', "
-                "last_error = ?, consecutive_failures = consecutive_failures + 1, "
-                "updated_at = ? WHERE id = ?",
-                (now, error, now, dataset),
-            )
-            return
-        conn.execute(
-            "UPDATE data_sources SET last_pull_at = ?, last_success_at = ?, "
-            "last_status = 'success', last_error = NULL, consecutive_failures = 0, "
-            "last_filings_seen = ?, last_records_found = ?, last_records_new = ?, "
-            "last_records_failed = ?, updated_at = ? WHERE id = ?",
-            (
-                now,
-                now,
-                result.documents,
-                result.found,
-                result.new,
-                result.failed,
-                now,
-                dataset,
-            ),
-        )

@@ -177,8 +177,8 @@ CREATE INDEX IF NOT EXISTS idx_filings_amendments
     ON filings (source_id, politician_id) WHERE is_amendment = 1;
 """
 
-# Imports and added sources: the collected row an imported row repeats, an index to
-# follow merged politicians, and the trigger that releases a duplicate.
+# Imports and added sources: the collected row an imported row repeats and an index to
+# follow merged politicians.
 MIGRATIONS[2] += """
 ALTER TABLE trading_disclosures
     ADD COLUMN duplicate_of_id INTEGER REFERENCES trading_disclosures(id);
@@ -188,13 +188,24 @@ CREATE INDEX IF NOT EXISTS idx_disclosures_duplicate_of
 
 CREATE INDEX IF NOT EXISTS idx_politicians_merged_into
     ON politicians (merged_into_id) WHERE merged_into_id IS NOT NULL;
+"""
 
--- A collected row that goes away (a better reading of its document) gives its
--- duplicates back their place: the imported row is then the only copy.
-CREATE TRIGGER IF NOT EXISTS trg_disclosures_release_duplicates
-BEFORE DELETE ON trading_disclosures
+# Store hardening: rows a later reading no longer states are withdrawn (with the time)
+# instead of deleted, and a trigger gives their duplicates back their place; the process,
+# host and action of a running pull, to see it as interrupted when its process died.
+MIGRATIONS[2] += """
+ALTER TABLE data_sources ADD COLUMN running_pid INTEGER;
+ALTER TABLE data_sources ADD COLUMN running_host TEXT;
+ALTER TABLE data_sources ADD COLUMN running_action_id INTEGER;
+
+ALTER TABLE trading_disclosures ADD COLUMN withdrawn_at TEXT;
+
+CREATE TRIGGER IF NOT EXISTS trg_disclosures_withdrawn_release_duplicates
+AFTER UPDATE OF status ON trading_disclosures
+WHEN NEW.status = 'withdrawn' AND OLD.status != 'withdrawn'
 BEGIN
-    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL
-    WHERE duplicate_of_id = OLD.id;
+    UPDATE trading_disclosures SET status = 'active', duplicate_of_id = NULL,
+        updated_at = NEW.updated_at
+    WHERE duplicate_of_id = NEW.id AND status = 'duplicate';
 END;
 """

@@ -102,6 +102,9 @@ class ParsedDocument:
     amends_doc_id: str | None = None
     page_image_urls: list[str] = field(default_factory=list)
     url: str | None = None
+    # The dataset that supplied the document when it is not the official body's own
+    # (an import, an aggregator's parsed copy): stored as ``filings.origin``.
+    origin: str | None = None
     # Document-level facts as stated (header lines, signature, dates from each place).
     raw: dict[str, Any] = field(default_factory=dict)
 

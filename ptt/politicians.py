@@ -145,6 +145,28 @@ def _merged_aliases(
     return keys
 
 
+def _ids(conn: sqlite3.Connection, table: str, column: str, value: int) -> list[int]:
+    """Return the ids of a table's rows whose column holds the value, in order."""
+    return [
+        int(row[0])
+        for row in conn.execute(
+            f"SELECT id FROM {table} WHERE {column} = ? ORDER BY id", (value,)
+        )
+    ]
+
+
+def _move(
+    conn: sqlite3.Connection, table: str, merged_id: int, kept_id: int, now: str
+) -> list[int]:
+    """Give a table's rows of the merged politician to the kept one; return their ids."""
+    moved = _ids(conn, table, "politician_id", merged_id)
+    conn.execute(
+        f"UPDATE {table} SET politician_id = ?, updated_at = ? WHERE politician_id = ?",
+        (kept_id, now, merged_id),
+    )
+    return moved
+
+
 def merge_politicians(
     conn: sqlite3.Connection, kept_id: int, merged_id: int
 ) -> MergeResult:
@@ -155,30 +177,8 @@ def merge_politicians(
         _check_mergeable(kept, merged)
 
         now = clock.now_text()
-        filing_ids = [
-            int(row[0])
-            for row in conn.execute(
-                "SELECT id FROM filings WHERE politician_id = ? ORDER BY id",
-                (merged_id,),
-            )
-        ]
-        disclosure_ids = [
-            int(row[0])
-            for row in conn.execute(
-                "SELECT id FROM trading_disclosures WHERE politician_id = ? ORDER BY id",
-                (merged_id,),
-            )
-        ]
-        conn.execute(
-            "UPDATE filings SET politician_id = ?, updated_at = ? "
-            "WHERE politician_id = ?",
-            (kept_id, now, merged_id),
-        )
-        conn.execute(
-            "UPDATE trading_disclosures SET politician_id = ?, updated_at = ? "
-            "WHERE politician_id = ?",
-            (kept_id, now, merged_id),
-        )
+        filing_ids = _move(conn, "filings", merged_id, kept_id, now)
+        disclosure_ids = _move(conn, "trading_disclosures", merged_id, kept_id, now)
 
         aliases = _merged_aliases(conn, merged)
         added = 0
@@ -191,13 +191,7 @@ def merge_politicians(
                 (key, kept_id, name, MERGE_SOURCE),
             )
             added += cursor.rowcount
-        earlier = [
-            int(row[0])
-            for row in conn.execute(
-                "SELECT id FROM politicians WHERE merged_into_id = ? ORDER BY id",
-                (merged_id,),
-            )
-        ]
+        earlier = _ids(conn, "politicians", "merged_into_id", merged_id)
         conn.execute(
             "UPDATE politicians SET merged_into_id = ?, updated_at = ? "
             "WHERE merged_into_id = ? OR id = ?",

@@ -1072,16 +1072,21 @@ def status(
     or more in a row, or no tick for three minutes while enabled jobs exist.
     """
     from ptt import clock
+    from ptt.collect import pull_status
     from ptt.db import schema_version, user_version
 
     sources = [
-        dict(row)
+        # A pull whose process died shows as interrupted, not running.
+        {**dict(row), "last_status": pull_status(row)}
         for row in conn.execute(
             """SELECT id AS source, is_active, last_pull_at, last_success_at,
-                      last_status, consecutive_failures, last_error
+                      last_status, consecutive_failures, last_error,
+                      running_pid, running_host
                FROM data_sources ORDER BY id"""
         )
     ]
+    for source in sources:
+        del source["running_pid"], source["running_host"]
     jobs = _jobs(conn, now)
     tick = conn.execute(
         "SELECT value FROM scheduler_state WHERE key = 'last_tick_at'"

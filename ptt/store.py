@@ -4,7 +4,9 @@
 transaction: the filer, the ``filings`` row (unique on source and document id) and the
 ``trading_disclosures`` rows (unique on filing and row number). Storing the same document
 again changes nothing; a document that reads differently (a parser that improved, a
-source that corrected a file) updates its rows in place. A document that could not be
+source that corrected a file) updates its rows in place. A row an earlier reading gave
+and the new one does not is never deleted: it is marked ``withdrawn``, with the time, and
+a later reading that states it again makes it active again. A document that could not be
 read is still recorded, with its status and reason, and never as a report of no trades.
 
 An amendment is linked to the filing it amends: the one it names, else the most recent
@@ -58,8 +60,9 @@ class StoreResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    # Rows an earlier reading of the same document gave that the new one does not.
-    removed: int = 0
+    # Rows an earlier reading of the same document gave that the new one does not:
+    # marked withdrawn, never deleted.
+    withdrawn: int = 0
     filing_created: bool = False
     filing_changed: bool = False
     amends_filing_id: int | None = None
@@ -325,13 +328,15 @@ def store_document(
         result.amends_filing_id = row[0]
 
     logger.info(
-        "Stored %s document %s (%s): %d new, %d updated, %d unchanged row(s).",
+        "Stored %s document %s (%s): %d new, %d updated, %d unchanged, "
+        "%d withdrawn row(s).",
         source_id,
         parsed.doc_id,
         status,
         result.new,
         result.updated,
         result.unchanged,
+        result.withdrawn,
     )
     return result
 
@@ -387,6 +392,7 @@ def _filing_values(
         "amends_doc_id": parsed.amends_doc_id,
         "page_image_urls": _json(parsed.page_image_urls),
         "index_entry": _json(index_entry),
+        "origin": parsed.origin,
     }
     if archived is not None:
         values.update(
@@ -535,6 +541,14 @@ def _write_rows(
             for column in _RESOLVED_TICKER_COLUMNS:
                 values.pop(column)
         changes = {c: v for c, v in values.items() if old[c] != v}
+        if old["status"] == "withdrawn":
+            # The document states the row again: it is part of the picture again.
+            changes.update(status="active", withdrawn_at=None)
+            logger.info(
+                "Document %s states row %d again; it is active again.",
+                parsed.doc_id,
+                transaction_.row,
+            )
         if not changes:
             result.unchanged += 1
             continue
@@ -547,16 +561,23 @@ def _write_rows(
         result.updated += 1
 
     # Rows an earlier reading of this same document produced and this one does not
-    # (a parser that improved) were never in the document.
-    gone = sorted(set(existing) - stated_rows)
+    # (a parser that improved, a corrected document) stay, withdrawn: nothing stored
+    # is deleted. A trigger gives their duplicates back their place.
+    gone = sorted(
+        number
+        for number in set(existing) - stated_rows
+        if existing[number]["status"] != "withdrawn"
+    )
     if gone:
         conn.executemany(
-            "DELETE FROM trading_disclosures WHERE filing_id = ? AND row_number = ?",
-            [(filing_id, number) for number in gone],
+            "UPDATE trading_disclosures SET status = 'withdrawn', withdrawn_at = ?, "
+            "updated_at = ? WHERE filing_id = ? AND row_number = ?",
+            [(now, now, filing_id, number) for number in gone],
         )
-        result.removed = len(gone)
+        result.withdrawn = len(gone)
         logger.warning(
-            "Document %s no longer reads as having row(s) %s; removed them.",
+            "Document %s no longer reads as having row(s) %s; they are kept, "
+            "withdrawn.",
             parsed.doc_id,
             ", ".join(str(n) for n in gone),
         )
@@ -638,7 +659,9 @@ def _keys_of(conn: sqlite3.Connection, filing_id: int) -> set[tuple[Any, ...]]:
     return {
         _row_key(row)
         for row in conn.execute(
-            "SELECT * FROM trading_disclosures WHERE filing_id = ?", (filing_id,)
+            "SELECT * FROM trading_disclosures WHERE filing_id = ? "
+            "AND status != 'withdrawn'",
+            (filing_id,),
         )
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +24,9 @@ from ptt.collect import (
     CollectionResult,
     CollectOptions,
     SourceMetrics,
+    hostname,
+    pull_status,
+    reap_interrupted_pull,
     reparse_documents,
     run_collection,
 )
@@ -30,6 +34,7 @@ from ptt.config import Settings, load_settings
 from ptt.errors import UsageError
 from ptt.http import HttpClient, RetryPolicy
 from ptt.sources import expand_sources, get_source, known_sources
+from ptt.store import ensure_data_source
 from tests import congress
 from tests.fixture_server import FixtureServer
 from tests.helpers import run_ptt
@@ -599,6 +604,65 @@ def test_reparse_reads_house_pdfs_again_from_the_archive(
         ).fetchone()[0]
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("pid", "host", "interrupted"),
+    [
+        (os.getpid(), hostname(), False),  # this very process: still running
+        (None, hostname(), False),  # nothing says who runs it
+        (2**22 + 1, "another-host", False),  # a process this host cannot check
+        (2**22 + 1, hostname(), True),  # no such process here: it died
+    ],
+)  # fmt: skip
+def test_a_running_pull_is_interrupted_only_when_its_process_is_gone_from_this_host(
+    conn: sqlite3.Connection, pid: int | None, host: str, interrupted: bool
+) -> None:
+    ensure_data_source(conn, "us-house", name="House", url=None)
+    conn.execute(
+        "UPDATE data_sources SET last_status = 'running', running_pid = ?, "
+        "running_host = ? WHERE id = 'us-house'",
+        (pid, host),
+    )
+    row = conn.execute("SELECT * FROM data_sources").fetchone()
+
+    shown = pull_status(row)
+    reaped = reap_interrupted_pull(conn, "us-house")
+
+    assert (shown, reaped) == ("interrupted" if interrupted else "running", interrupted)
+    after = conn.execute("SELECT * FROM data_sources").fetchone()
+    assert after["last_status"] == ("failed" if interrupted else "running")
+    assert after["consecutive_failures"] == int(interrupted)
+
+
+def test_reparse_withdraws_a_row_an_earlier_reading_invented_and_keeps_it(
+    conn: sqlite3.Connection, settings: Settings
+) -> None:
+    collect(conn, settings, ["us-house"])
+    allen = filing(conn, "20026537")
+    conn.execute(
+        "INSERT INTO trading_disclosures (politician_id, filing_id, row_number, "
+        "asset_name) VALUES (?, ?, 99, 'a row no reading states')",
+        (allen["politician_id"], allen["id"]),
+    )
+
+    outcomes = {o.doc_id: o for o in reparse_documents(conn, settings)}
+    again = {o.doc_id: o for o in reparse_documents(conn, settings)}
+
+    assert (outcomes["20026537"].withdrawn, outcomes["20026537"].changed) == (1, True)
+    assert outcomes["20026537"].as_dict()["withdrawn"] == 1
+    assert sum(o.withdrawn for o in outcomes.values()) == 1
+    assert not any(o.changed for o in again.values())
+    kept = conn.execute(
+        "SELECT status, withdrawn_at, asset_name FROM trading_disclosures "
+        "WHERE filing_id = ? AND row_number = 99",
+        (allen["id"],),
+    ).fetchone()
+    assert (kept["status"], kept["asset_name"]) == (
+        "withdrawn",
+        "a row no reading states",
+    )
+    assert kept["withdrawn_at"] is not None
 
 
 def test_a_document_whose_archived_copy_was_deleted_is_fetched_again(

@@ -139,6 +139,30 @@ def test_a_statement_that_grows_is_read_again_and_its_old_file_kept(
     assert (tmp_path / "documents" / berman["archive_path"]) in versions
 
 
+def test_a_statement_that_shrinks_keeps_the_rows_it_no_longer_states_withdrawn(
+    tmp_path: Path, fixture_server: FixtureServer, fixtures: Path
+) -> None:
+    more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+    fixture_server.california_csv = first_rows(fixtures, 150)
+    kept = sum(1 for row in fixture_rows(fixtures)[:150] if BERMAN in row["formUrl"])
+
+    summary, _ = more_sources.collect_process(tmp_path, fixture_server, SOURCE)
+
+    metrics = summary[SOURCE]
+    assert (metrics["records_new"], metrics["records_withdrawn"]) == (0, 42 - kept)
+    conn = more_sources.database(tmp_path)
+    assert conn.execute("SELECT COUNT(*) FROM trading_disclosures").fetchone()[0] == 300
+    berman = conn.execute(
+        "SELECT t.status, COUNT(*) FROM trading_disclosures t "
+        "JOIN filings f ON f.id = t.filing_id WHERE f.doc_id = ? GROUP BY t.status",
+        (BERMAN,),
+    ).fetchall()
+    assert dict((r[0], r[1]) for r in berman) == {
+        "active": kept,
+        "withdrawn": 42 - kept,
+    }
+
+
 def test_a_csv_that_is_not_the_export_fails_the_run_naming_it(
     tmp_path: Path, fixture_server: FixtureServer
 ) -> None:

@@ -320,6 +320,78 @@ def test_ctrl_c_stops_a_collection_recording_it_as_interrupted_and_losing_nothin
     assert stored >= 2
 
 
+def test_a_killed_collection_is_recorded_as_interrupted_by_the_next_run(
+    tmp_path: Path, server: FixtureServer
+) -> None:
+    server.latency = 0.25
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ptt", *congress.collect_args()],
+        cwd=ROOT,
+        env=ptt_env(tmp_path, **congress.environment(server), PTT_CONCURRENCY="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _stored_filings(tmp_path) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    server.latency = 0.0
+    conn = database(tmp_path)
+    killed = conn.execute("SELECT * FROM data_sources WHERE id = 'us-house'").fetchone()
+    assert (killed["last_status"], killed["running_pid"]) == ("running", process.pid)
+    action_id = killed["running_action_id"]
+
+    listing = run_ptt(tmp_path, "sources", "--format", "json")
+    status = run_ptt(tmp_path, "status", "--format", "json")
+    # The next pull of the House fails too (the server has no 2024 index).
+    failing = run_ptt(
+        tmp_path,
+        *("collect", "--source", "us-house", "--year", "2024"),
+        **congress.environment(server),
+    )
+
+    assert listing.returncode == 0, listing.stderr
+    house = next(s for s in json.loads(listing.stdout) if s["id"] == "us-house")
+    assert house["last_status"] == "interrupted"
+    assert status.returncode in (0, 1), status.stderr
+    reported = json.loads(status.stdout)["sources"]
+    assert next(s for s in reported if s["source"] == "us-house")["last_status"] == (
+        "interrupted"
+    )
+    assert failing.returncode == 1
+    action = conn.execute(
+        "SELECT * FROM action_logs WHERE id = ?", (action_id,)
+    ).fetchone()
+    assert (action["action_type"], action["status"], action["error_message"]) == (
+        "data_collection_complete",
+        "failed",
+        "interrupted (the process ended before the run finished)",
+    )
+    assert action["finished_at"] is not None
+    after = conn.execute("SELECT * FROM data_sources WHERE id = 'us-house'").fetchone()
+    assert (after["last_status"], after["consecutive_failures"]) == ("failed", 2)
+    assert after["running_pid"] is None
+    assert "2024" in after["last_error"]
+
+    collect(tmp_path, server)
+
+    check_documents_stored(tmp_path)
+    done = conn.execute("SELECT * FROM data_sources WHERE id = 'us-house'").fetchone()
+    assert (done["last_status"], done["consecutive_failures"]) == ("success", 0)
+    assert (
+        conn.execute(
+            "SELECT COUNT(*) FROM action_logs WHERE action_type = ?",
+            ("data_collection_start",),
+        ).fetchone()[0]
+        == 0
+    )
+
+
 def _stored_filings(home: Path) -> int:
     path = home / "ptt.db"
     if not path.exists():

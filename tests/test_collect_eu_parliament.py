@@ -81,6 +81,8 @@ def test_it_stores_each_declaration_under_its_official_pdf_with_the_mep_named(
     ]
     origins = {row[0] for row in conn.execute("SELECT origin FROM trading_disclosures")}
     assert origins == {"integritywatch"}
+    supplied = {row[0] for row in conn.execute("SELECT origin FROM filings")}
+    assert supplied == {"integritywatch"}
     holdings = conn.execute(
         "SELECT f.doc_id, t.asset_name, t.amount_range_min FROM trading_disclosures t "
         "JOIN filings f ON f.id = t.filing_id WHERE t.transaction_type = 'holding' "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -10,6 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from ptt.sources.uk_parliament import stored_children, without_nested_children
 from tests import more_sources
 from tests.fixture_server import FixtureServer
 
@@ -230,3 +232,56 @@ def test_since_keeps_interests_registered_or_published_on_or_after_the_date(
     (metrics,) = result.sources
     assert metrics.status == "success"
     assert (metrics.filings_seen, metrics.documents_fetched) == (stored, stored)
+
+
+def test_the_real_interest_has_no_child_and_is_stored_as_its_own_document(
+    tmp_path: Path, fixture_server: FixtureServer, fixtures: Path
+) -> None:
+    real = json.loads((fixtures / "uk_parliament" / INTEREST).read_text())
+    fixture_server.uk_repeat = 3
+
+    more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    # What the real record says of children: nothing to nest, no parent.
+    assert (real["parentInterestId"], real.get("childInterests")) == (None, None)
+    assert without_nested_children([real, real], {"12881"}) == [real, real]
+    conn = more_sources.database(tmp_path)
+    assert stored_children(conn) == set()
+    assert [r[0] for r in conn.execute("SELECT doc_id FROM filings")] == ["12880"]
+
+
+def test_a_child_listed_beside_the_parent_that_nests_it_is_stored_once(
+    tmp_path: Path, fixture_server: FixtureServer, fixtures: Path
+) -> None:
+    # The one real interest has no child, so the child here is that record under
+    # another id naming it as parent: only the links between the two are made up.
+    parent = json.loads((fixtures / "uk_parliament" / INTEREST).read_text())
+    child = copy.deepcopy(parent)
+    child["id"], child["parentInterestId"] = 12881, parent["id"]
+    parent["childInterests"] = [copy.deepcopy(child)]
+    fixture_server.uk_interests = [parent, child]
+
+    first = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+    fixture_server.uk_interests = [child]
+    second = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    conn = more_sources.database(tmp_path)
+    rows = conn.execute(
+        "SELECT f.doc_id, t.row_number, json_extract(t.raw, '$.interest_id') "
+        "FROM trading_disclosures t JOIN filings f ON f.id = t.filing_id "
+        "ORDER BY t.id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [("12880", 1, 12880), ("12880", 2, 12881)]
+    assert (first.sources[0].filings_seen, first.sources[0].records_new) == (1, 2)
+    assert (second.sources[0].filings_seen, second.sources[0].records_new) == (0, 0)
+    assert stored_children(conn) == {"12881"}
+
+
+def test_a_child_whose_parent_holds_no_copy_of_it_is_kept_as_its_own_document(
+    fixtures: Path,
+) -> None:
+    parent = json.loads((fixtures / "uk_parliament" / INTEREST).read_text())
+    child = copy.deepcopy(parent)
+    child["id"], child["parentInterestId"] = 12881, parent["id"]
+
+    assert without_nested_children([parent, child]) == [parent, child]

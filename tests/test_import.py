@@ -235,6 +235,8 @@ def test_a_csv_dataset_is_imported_through_a_mapping_with_its_own_id(
     assert (result.dataset, result.documents, result.new) == ("calmatters-a1", 32, 300)
     origins = conn.execute("SELECT DISTINCT origin FROM trading_disclosures")
     assert [o[0] for o in origins] == ["calmatters"]
+    filings = conn.execute("SELECT DISTINCT origin FROM filings")
+    assert [f[0] for f in filings] == ["calmatters"]
 
 
 @pytest.mark.parametrize(
@@ -329,7 +331,7 @@ def test_a_collected_row_read_away_gives_its_duplicate_back_its_place(
     docs = parse_senate_stock_watcher((fixtures / AGGREGATE).read_bytes())
     report = next(d for d in docs if d.doc_id == OVERLAP[0])
     # A later reading of the Senate document without its last row (as a parser that
-    # improved would give) removes that row; its duplicate must not block it.
+    # improved would give) withdraws that row; its duplicate is then the only copy.
     report.transactions = report.transactions[:-1]
 
     store_document(conn, report, source_id="us-senate", url=report.url, archived=None)
@@ -338,6 +340,11 @@ def test_a_collected_row_read_away_gives_its_duplicate_back_its_place(
     assert len(imported) > 3
     assert [r["status"] for r in imported[:-1]] == ["duplicate"] * (len(imported) - 1)
     assert (imported[-1]["status"], imported[-1]["duplicate_of_id"]) == ("active", None)
+    collected = rows_of(conn, "us-senate", OVERLAP[0])
+    assert len(collected) == len(imported)
+    assert collected[-1]["status"] == "withdrawn"
+    assert collected[-1]["withdrawn_at"] is not None
+    assert {r["status"] for r in collected[:-1]} == {"active"}
     assert db.integrity_check(conn) == []
 
 

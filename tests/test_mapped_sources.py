@@ -140,6 +140,8 @@ def test_an_added_source_is_collected_end_to_end_from_the_real_file(
         1_000_001,
         "calmatters",
     )
+    origins = conn.execute("SELECT DISTINCT origin FROM filings").fetchall()
+    assert [o[0] for o in origins] == ["calmatters"]
     assert row["amount_range_max"] is None
     archived = tmp_path / "documents" / row["archive_path"]
     assert archived.read_bytes().startswith(b"filer,filingYear,name,")

@@ -122,17 +122,73 @@ def test_a_document_that_reads_differently_updates_its_rows_in_place(
     assert rows[2]["amount_range_min"] == 50_001
 
 
-def test_rows_an_improved_reading_no_longer_gives_are_removed(
+def test_rows_an_improved_reading_no_longer_gives_are_withdrawn_never_deleted(
     conn: sqlite3.Connection, fixtures: Path
 ) -> None:
-    store_document(conn, boozman(fixtures), source_id=SENATE, url=None, archived=None)
+    first = store_document(
+        conn, boozman(fixtures), source_id=SENATE, url=None, archived=None
+    )
+    eighth = rows_of(conn, first.filing_id)[7]
     fewer = boozman(fixtures)
     fewer.transactions = [t for t in fewer.transactions if t.row != 8]
 
     result = store_document(conn, fewer, source_id=SENATE, url=None, archived=None)
+    again = store_document(conn, fewer, source_id=SENATE, url=None, archived=None)
 
-    assert (result.removed, result.unchanged) == (1, 7)
-    assert count(conn, "SELECT COUNT(*) FROM trading_disclosures") == 7
+    assert (result.withdrawn, result.unchanged) == (1, 7)
+    assert (again.withdrawn, again.unchanged) == (0, 7)
+    rows = rows_of(conn, first.filing_id)
+    assert [r["status"] for r in rows] == ["active"] * 7 + ["withdrawn"]
+    kept = rows[7]
+    assert (kept["id"], kept["raw"], kept["asset_name"]) == (
+        eighth["id"],
+        eighth["raw"],
+        eighth["asset_name"],
+    )
+    assert kept["withdrawn_at"] is not None
+    assert kept["withdrawn_at"] == kept["updated_at"]
+    assert all(r["withdrawn_at"] is None for r in rows[:7])
+
+
+def test_a_withdrawn_row_stated_again_is_active_again_in_its_place(
+    conn: sqlite3.Connection, fixtures: Path
+) -> None:
+    first = store_document(
+        conn, boozman(fixtures), source_id=SENATE, url=None, archived=None
+    )
+    ids = [r["id"] for r in rows_of(conn, first.filing_id)]
+    fewer = boozman(fixtures)
+    fewer.transactions = [t for t in fewer.transactions if t.row != 8]
+    store_document(conn, fewer, source_id=SENATE, url=None, archived=None)
+
+    result = store_document(
+        conn, boozman(fixtures), source_id=SENATE, url=None, archived=None
+    )
+
+    assert (result.new, result.updated, result.withdrawn) == (0, 1, 0)
+    rows = rows_of(conn, first.filing_id)
+    assert [r["id"] for r in rows] == ids
+    assert {(r["status"], r["withdrawn_at"]) for r in rows} == {("active", None)}
+
+
+def test_the_dataset_that_supplied_a_document_is_its_filings_origin(
+    conn: sqlite3.Connection, fixtures: Path
+) -> None:
+    official = store_document(
+        conn, boozman(fixtures), source_id=SENATE, url=None, archived=None
+    )
+    supplied = boozman(fixtures)
+    supplied.doc_id, supplied.origin = "a-copy", "senate-stock-watcher"
+
+    copy_ = store_document(conn, supplied, source_id=SENATE, url=None, archived=None)
+
+    origins = {
+        row["id"]: row["origin"] for row in conn.execute("SELECT * FROM filings")
+    }
+    assert origins == {
+        official.filing_id: None,
+        copy_.filing_id: "senate-stock-watcher",
+    }
 
 
 def test_a_failed_reading_keeps_the_rows_of_an_earlier_good_one(

@@ -10,6 +10,7 @@ import typer
 
 from ptt import output
 from ptt.cli.common import FormatOption, JsonOption, open_db, settings
+from ptt.collect import COUNTS
 from ptt.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,14 +19,7 @@ if TYPE_CHECKING:
 SUMMARY_COLUMNS = (
     "source",
     "status",
-    "filings_seen",
-    "documents_fetched",
-    "records_found",
-    "records_processed",
-    "records_new",
-    "records_updated",
-    "records_failed",
-    "documents_needing_ocr",
+    *COUNTS,
     "duration_seconds",
     "error",
     "index_requests",
@@ -65,7 +59,7 @@ REPARSE_COLUMNS = (
     "new",
     "updated",
     "unchanged",
-    "removed",
+    "withdrawn",
     "changed",
     "error",
 )
@@ -194,6 +188,7 @@ TABLE_HEADINGS = {
     "records_processed": "processed",
     "records_new": "new",
     "records_updated": "updated",
+    "records_withdrawn": "withdrawn",
     "records_failed": "failed",
     "documents_needing_ocr": "need OCR",
     "duration_seconds": "seconds",

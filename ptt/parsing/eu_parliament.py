@@ -322,6 +322,7 @@ def _declaration_document(
                 "traced to a document"
             ),
             url=url if isinstance(url, str) else None,
+            origin=ORIGIN,
         )
 
     mep_id = declaration.get("mep_id")
@@ -351,6 +352,7 @@ def _declaration_document(
         politician=politician,
         transactions=_declaration_rows(declaration),
         url=url,
+        origin=ORIGIN,
     )
 
 

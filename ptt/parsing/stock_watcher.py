@@ -638,6 +638,7 @@ def parse_mapped_csv(data: bytes, mapping: Mapping) -> list[ParsedDocument]:
                         f"(value {stated_id!r})"
                     ),
                     politician=politician,
+                    origin=mapping.origin,
                 )
             )
             continue
@@ -667,6 +668,7 @@ def parse_mapped_csv(data: bytes, mapping: Mapping) -> list[ParsedDocument]:
                 politician=politician,
                 transactions=transactions,
                 url=url or None,
+                origin=mapping.origin,
             )
         )
     return documents

@@ -578,6 +578,7 @@ class CollectRun:
         metrics.records_processed += result.new + result.updated + result.unchanged
         metrics.records_new += result.new
         metrics.records_updated += result.updated
+        metrics.records_withdrawn += result.withdrawn
         if result.status == "failed":
             metrics.records_failed += 1
         elif result.status == "needs_ocr":
@@ -588,15 +589,6 @@ class CollectRun:
     def archived(self, name: str) -> ArchivedDocument | None:
         """Return the archive copy of one of this source's files, if it is there."""
         return self.archive.has(self.source_id, name)
-
-    def store_read(
-        self,
-        document: Document,
-        parsed: ParsedDocument,
-        archived: ArchivedDocument | None,
-    ) -> None:
-        """Store a document the source read from bytes it already had, counting it."""
-        self._store(document, parsed, archived)
 
 
 def _prepared(

@@ -14,6 +14,7 @@ from typing import Any
 
 from ptt import clock
 from ptt.actions import log_action
+from ptt.collect import pull_status
 from ptt.db import transaction
 from ptt.errors import UsageError
 
@@ -78,7 +79,8 @@ def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                 # A dataset is never collected, so it is neither on nor off.
                 "active": None if kind == "dataset" else ("yes" if active else "no"),
                 "last_pull_at": row["last_pull_at"] if row else None,
-                "last_status": row["last_status"] if row else None,
+                # A pull whose process died shows as interrupted, not running.
+                "last_status": pull_status(row) if row else None,
                 "rows": rows,
                 "filings": filings,
                 "last_error": row["last_error"] if row else None,

@@ -9,6 +9,13 @@ keyed by its id; its JSON, as the API gave it, is archived. Shareholdings (categ
 8) are holdings with the threshold the register states; every other category is kept as
 an interest with its category name. MPs declare holdings, never trades.
 
+The register is asked for with ``ExpandChildInterests=true``, so a child interest comes
+nested in its parent and is a row of the parent's document. Whether the API then also
+lists a child at the top level is not known from the real API; a top-level interest
+whose parent nests it (in the same listing, or in the parent's stored rows) is not
+stored a second time. One whose parent does not hold it is stored as its own document,
+so that nothing the register states is lost.
+
 A member an interest names who is not in the sitting list (one who left) is looked up
 by id; one the Members API does not know is kept as the interest names them. A failed
 or unreadable page ends the run with a message naming the page: a register read half
@@ -21,7 +28,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from ptt.config import DEFAULT_BASE_URLS, Settings
@@ -61,6 +68,7 @@ class UkParliamentSource(BaseSource):
         listed_politicians(run, list(members.values()))
 
         items = register_interests(run, run.base_url())
+        items = without_nested_children(items, stored_children(run.conn))
         items = [item for item in items if _in_window(item, run.options.since)]
         named = {_member_id(item) for item in items} - {None, *members}
         for member_id in sorted(m for m in named if m):
@@ -185,6 +193,63 @@ def register_interests(run: CollectRun, base: str) -> list[dict[str, Any]]:
         skip += len(page.items)
     logger.info("The Interests API lists %d interest(s).", len(items))
     return items
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+def stored_children(conn: sqlite3.Connection) -> set[str]:
+    """Return the ids of child interests stored as rows of their parent's document."""
+    return {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT json_extract(t.raw, '$.interest_id') FROM trading_disclosures t "
+            "JOIN filings f ON f.id = t.filing_id WHERE f.source_id = ? "
+            "AND t.status = 'active' AND t.raw IS NOT NULL "
+            "AND json_extract(t.raw, '$.parent_interest_id') = CAST(f.doc_id AS INT)",
+            (SOURCE,),
+        )
+        if row[0] is not None
+    }
+
+
+def without_nested_children(
+    items: list[dict[str, Any]], stored: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """Return the listed interests without the children their parent already holds.
+
+    A child is left out when a listed parent nests it or the parent's stored rows hold
+    it (``stored``, see :func:`stored_children`); one whose parent holds no copy of it
+    stays, so that it is stored as its own document rather than lost.
+    """
+    nested = {
+        _id(child.get("id"))
+        for item in items
+        for child in item.get("childInterests") or []
+        if isinstance(child, dict)
+    } - {None}
+    kept = []
+    for item in items:
+        interest_id = _id(item.get("id"))
+        parent_id = _id(item.get("parentInterestId"))
+        if interest_id is not None and (interest_id in nested or interest_id in stored):
+            logger.info(
+                "Interest %s is listed on its own and as a child of interest %s; it "
+                "is stored once, as a row of its parent.",
+                interest_id,
+                parent_id or "another",
+            )
+            continue
+        if parent_id is not None:
+            logger.warning(
+                "Interest %s names interest %s as its parent, which holds no copy of "
+                "it; it is stored as its own document.",
+                interest_id,
+                parent_id,
+            )
+        kept.append(item)
+    return kept
 
 
 def former_member(
