@@ -78,6 +78,16 @@ _FILTER_OPTIONS: list[tuple[str, Any, Any]] = [
 ]  # fmt: skip
 
 
+# How the stats screen names each parse status of the documents.
+_DOCUMENT_LABELS = {
+    "parsed": "documents parsed",
+    "needs_ocr": "documents needing OCR",
+    "failed": "documents failed",
+    "pending": "documents pending",
+    "not_a_transaction_report": "documents that are not transaction reports",
+}
+
+
 def with_trade_filter(command: Callable[..., Any]) -> Callable[..., Any]:
     """Return the command with the trade filter options, passed as ``trade_filter``."""
     from_command = [
@@ -525,7 +535,7 @@ def stats_command(
                 report["trades_with_ticker"], report["trade_ticker_share"]
             ),
             **{
-                f"documents {status.replace('_', ' ')}": count
+                _DOCUMENT_LABELS.get(status, f"documents {status}"): count
                 for status, count in report["documents"].items()
             },
         },
