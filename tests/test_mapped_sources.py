@@ -364,9 +364,10 @@ def test_a_mapping_whose_columns_the_file_lacks_fails_the_pull_naming_them(
     [metrics] = result.sources
     assert metrics.status == "failed"
     assert metrics.error == (
-        "sf-ethics file lacks the mapped columns business_description, "
-        "entity_name, fair_market_value, filer_name, filing_date, filing_id, "
-        "nature_of_investment; the file or the mapping is out of date"
+        "sf-ethics file lacks the mapped columns Business Description, "
+        "Fair Market Value As Range, Filer Name, Filing, Filing Date, "
+        "Name Of Business Entity, Nature Of Investment; "
+        "the file or the mapping is out of date"
     )
     row = conn.execute("SELECT * FROM data_sources WHERE id = 'sf-ethics'").fetchone()
     assert (row["last_status"], row["consecutive_failures"]) == ("failed", 1)

@@ -342,7 +342,8 @@ def test_the_example_san_francisco_mapping_loads() -> None:
     mapping = load_mapping(text)
 
     assert mapping.default_transaction_type == "holding"
-    assert mapping.columns["amount_text"] == "fair_market_value"
+    assert mapping.columns["amount_text"] == "Fair Market Value As Range"
+    assert mapping.date_format == "%m/%d/%Y %I:%M:%S %p"
 
 
 BASE: dict[str, Any] = {
