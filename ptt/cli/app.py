@@ -14,6 +14,7 @@ from ptt.cli import tickers as tickers_cli
 from ptt.cli.common import CliState, set_state
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="ptt",
     help="The politician trading tracker: official disclosures of politicians' trades "
     "and holdings, collected into one SQLite database.",

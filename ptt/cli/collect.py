@@ -118,6 +118,7 @@ def collect_command(
         typer.Option(
             "--source",
             "-s",
+            metavar="SOURCE",
             help="A source id, us-congress (House and Senate) or all; repeatable.",
             show_default=False,
         ),
@@ -125,6 +126,7 @@ def collect_command(
     year: Annotated[
         list[int] | None,
         typer.Option(
+            metavar="YEAR",
             help="Filing year(s): the House's yearly indexes and the Senate's search "
             "window; repeatable. Default: this year (House), from the last pull "
             "(Senate).",

@@ -9,7 +9,9 @@ from ptt.cli.common import FormatOption, JsonOption, open_db, settings
 from ptt.errors import DatabaseError
 
 app = typer.Typer(
-    help="The database: its path, creation and health.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="The database: its path, creation and health.",
+    no_args_is_help=True,
 )
 
 

@@ -12,6 +12,7 @@ from ptt.cli.common import FormatOption, JsonOption, open_db, settings, state
 from ptt.errors import ScheduleError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Scheduled jobs: add, inspect, pause, run now; cron calls `ptt tick`.",
     no_args_is_help=True,
 )
@@ -52,7 +53,10 @@ def add_command(
     ] = "UTC",
     source: Annotated[
         list[str] | None,
-        typer.Option(help="collect, backfill-tickers: a source or group (repeatable)."),
+        typer.Option(
+            metavar="SOURCE",
+            help="collect, backfill-tickers: a source or group (repeatable).",
+        ),
     ] = None,
     year: Annotated[int | None, typer.Option(help="collect: the filing year.")] = None,
     since: Annotated[

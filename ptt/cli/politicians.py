@@ -10,7 +10,9 @@ from ptt import output
 from ptt.cli.common import FormatOption, JsonOption, open_db
 
 # The group holds only ``merge`` here; ``list`` and ``show`` live in ptt/cli/query.py.
-app = typer.Typer(help="Politicians: one person across sources and spellings.")
+app = typer.Typer(
+    help="Politicians: one person across sources and spellings.", rich_markup_mode=None
+)
 
 
 def merge_command(

@@ -228,6 +228,7 @@ class _ListUnlessSubcommand(TyperGroup):
 
 
 politicians_app = typer.Typer(
+    rich_markup_mode=None,
     cls=_ListUnlessSubcommand,
     invoke_without_command=True,
     help="Politicians: who they are, their sources, their trades. "

@@ -12,6 +12,7 @@ from ptt.cli.common import FormatOption, JsonOption, open_db, settings
 from ptt.errors import PttError, UsageError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="The SEC ticker list that names without a ticker are resolved against.",
     no_args_is_help=True,
 )

@@ -12,7 +12,8 @@ from ptt.cli.common import FormatOption, JsonOption, open_db
 from ptt.errors import UsageError
 
 app = typer.Typer(
-    help="Sources: what each gives, whether --source all includes it, its last pull."
+    rich_markup_mode=None,
+    help="Sources: what each gives, whether --source all includes it, its last pull.",
 )
 
 

@@ -13,6 +13,7 @@ from ptt.cli.query import tickers_top_command
 from ptt.errors import UsageError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Tickers: resolve asset names, review ambiguous ones, set answers by hand.",
     no_args_is_help=True,
 )
@@ -44,6 +45,7 @@ def resolve_command(
     names: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="NAME",
             help="Asset names to resolve; without any, one name per line on stdin.",
             show_default=False,
         ),
