@@ -35,6 +35,7 @@ from ptt.config import Settings
 from ptt.db import transaction
 from ptt.errors import PttError
 from ptt.output import Progress
+from ptt.processes import hostname, pid_alive
 
 if TYPE_CHECKING:
     from ptt.archive import Archive
@@ -367,22 +368,6 @@ def _finish(
             action.complete(summary, details)
         else:
             action.fail(metrics.error or "failed", details)
-
-
-def hostname() -> str:
-    """Return this host's name as running pulls record it."""
-    return os.uname().nodename
-
-
-def pid_alive(pid: int) -> bool:
-    """Return whether a process with this id exists on this host."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _owner_died(row: sqlite3.Row) -> bool:

@@ -24,7 +24,6 @@ from ptt.collect import (
     CollectionResult,
     CollectOptions,
     SourceMetrics,
-    hostname,
     pull_status,
     reap_interrupted_pull,
     reparse_documents,
@@ -33,6 +32,7 @@ from ptt.collect import (
 from ptt.config import Settings, load_settings
 from ptt.errors import UsageError
 from ptt.http import HttpClient, RetryPolicy
+from ptt.processes import hostname
 from ptt.sources import expand_sources, get_source, known_sources
 from ptt.store import ensure_data_source
 from tests import congress

@@ -36,7 +36,8 @@ from ptt import clock
 from ptt.config import Settings
 from ptt.db import connect, transaction
 from ptt.errors import InvalidJobError, ScheduleError
-from ptt.scheduler.runner import hostname, real_now, reclaim_leases
+from ptt.processes import hostname
+from ptt.scheduler.runner import real_now, reclaim_leases
 
 log = logging.getLogger(__name__)
 

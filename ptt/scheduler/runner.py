@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from ptt import clock
 from ptt.config import Settings, load_settings
 from ptt.db import connect, transaction
+from ptt.processes import hostname, pid_alive
 
 if TYPE_CHECKING:
     from ptt.scheduler.execution import RunResult
@@ -50,23 +51,6 @@ log = logging.getLogger(__name__)
 def real_now() -> dt.datetime:
     """Return the real UTC time, whatever PTT_NOW says: leases live in real time."""
     return dt.datetime.now(dt.UTC)
-
-
-def hostname() -> str:
-    """Return this host's name as leases record it."""
-    # os.uname, not socket.gethostname: the same name without importing socket.
-    return os.uname().nodename
-
-
-def pid_alive(pid: int) -> bool:
-    """Return whether a process with this id exists on this host."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class TickReport:
