@@ -827,6 +827,26 @@ def late_trades(
     return _dict_rows(conn, sql, params)
 
 
+def _dated_trades(conn: sqlite3.Connection, flt: Filter | None) -> dict[int, int]:
+    """Return, per politician, the trades whose delay can be judged: those with a
+    disclosure date and a transaction or notification date (the late share's base)."""
+    where, params = (flt or Filter()).where(conn, alias="td", table=True)
+    rows = conn.execute(
+        f"""SELECT td.politician_id, COUNT(*) FROM trading_disclosures td
+            WHERE td.transaction_type IN ({_TRADE_TYPES_SQL})
+              AND td.disclosure_date IS NOT NULL
+              AND (td.transaction_date IS NOT NULL OR td.notification_date IS NOT NULL)
+              AND {where}
+            GROUP BY td.politician_id""",
+        params,
+    )
+    return {int(politician): int(count) for politician, count in rows}
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
 def late_summary(
     conn: sqlite3.Connection,
     flt: Filter | None = None,
@@ -834,9 +854,10 @@ def late_summary(
     days: int = TRANSACTION_CLOCK_DAYS,
     notification_days: int = NOTIFICATION_CLOCK_DAYS,
 ) -> dict[str, Any]:
-    """Return late trades counted per politician (most first) and in total."""
+    """Return late trades counted per politician (most first) and in total, each with
+    its share of the trades whose delay can be judged (``late_share``, in percent)."""
     sql, params = _late_sql(conn, flt, days, notification_days)
-    per_politician = [
+    per_politician: list[dict[str, Any]] = [
         dict(row)
         for row in conn.execute(
             f"""SELECT l.politician_id, p.full_name AS politician, p.chamber,
@@ -853,9 +874,27 @@ def late_summary(
             params,
         )
     ]
+    dated = _dated_trades(conn, flt)
+    for i, row in enumerate(per_politician):
+        base = dated.get(row["politician_id"], row["late_trades"])
+        share: dict[str, Any] = {
+            "dated_trades": base,
+            "late_share": _percent(row["late_trades"], base),
+        }
+        # The share beside the count it divides, as the table shows them.
+        keys = list(row)
+        at = keys.index("late_trades") + 1
+        per_politician[i] = {
+            **{k: row[k] for k in keys[:at]},
+            **share,
+            **{k: row[k] for k in keys[at:]},
+        }
     late = sum(row["late_trades"] for row in per_politician)
+    all_dated = sum(dated.values())
     total = {
         "late_trades": late,
+        "dated_trades": all_dated,
+        "late_share": _percent(late, all_dated),
         "politicians": len(per_politician),
         "longest_delay_days": max(
             (row["longest_delay_days"] or 0 for row in per_politician), default=None

@@ -379,6 +379,8 @@ LATE_SUMMARY_COLUMNS = (
     "chamber",
     "state",
     "late_trades",
+    "dated_trades",
+    "late_share",
     "longest_delay_days",
     "average_delay_days",
     "total_days_late",
@@ -456,7 +458,8 @@ def late_command(
     )
     if total["late_trades"]:
         output.write_text(
-            f"Total: {total['late_trades']} late trades by {total['politicians']} "
+            f"Total: {total['late_trades']} late trades of {total['dated_trades']} "
+            f"with dates ({total['late_share']} %) by {total['politicians']} "
             f"politicians; longest delay {total['longest_delay_days']} days, "
             f"average {total['average_delay_days']} days."
         )
