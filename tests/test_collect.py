@@ -34,6 +34,7 @@ from ptt.errors import UsageError
 from ptt.http import HttpClient, RetryPolicy
 from ptt.processes import hostname
 from ptt.sources import expand_sources, get_source, known_sources
+from ptt.sources.us_house import index_years
 from ptt.store import ensure_data_source
 from tests import congress
 from tests.fixture_server import FixtureServer
@@ -464,6 +465,66 @@ def test_since_keeps_the_house_filings_filed_on_or_after_it(
     assert metrics.filings_seen == 2
     docs = {r[0] for r in conn.execute("SELECT doc_id FROM filings")}
     assert docs == {"20030886", "20032062"}
+
+
+@pytest.mark.parametrize(
+    ("today", "last_success", "since", "years"),
+    [
+        ("2026-03-10", None, None, [2026]),  # a first run: this year
+        ("2026-01-10", None, None, [2025, 2026]),  # last year's late filings too
+        ("2026-01-31", "2026-01-30", None, [2025, 2026]),
+        ("2026-02-01", "2026-01-30", None, [2026]),  # the grace has passed
+        ("2026-03-10", "2024-06-01", None, [2024, 2025, 2026]),  # after a pause
+        ("2026-03-10", "2024-06-01", "2025-08-13", [2025, 2026]),  # --since wins
+        ("2026-03-10", None, "2026-03-01", [2026]),
+    ],
+)
+def test_a_run_without_year_reads_every_index_that_can_have_new_reports(
+    today: str, last_success: str | None, since: str | None, years: list[int]
+) -> None:
+    def day(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    assert index_years(dt.date.fromisoformat(today), day(last_success), day(since)) == (
+        years
+    )
+
+
+def test_in_january_a_run_reads_last_years_index_and_waits_for_this_years(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    server: FixtureServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The fixture server has the 2025 index and no 2026 one, as the Clerk's site would
+    # in the first days of 2026.
+    monkeypatch.setenv("PTT_NOW", "2026-01-05T12:00:00Z")
+
+    metrics = only(collect(conn, settings, ["us-house"], CollectOptions()))
+
+    assert metrics.status == "success", metrics.error
+    assert server.count("/public_disc/financial-pdfs/2025FD.zip") == 1
+    assert server.count("/public_disc/financial-pdfs/2026FD.zip") == 1
+    assert filing(conn, "20030886")["transaction_count"] == 1
+    assert "The House 2026 index is not published yet" in caplog.text
+
+
+def test_after_january_a_missing_index_of_this_year_fails_the_run(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    server: FixtureServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PTT_NOW", "2025-11-20T12:00:00Z")
+    assert only(collect(conn, settings, ["us-house"], CollectOptions())).error is None
+    monkeypatch.setenv("PTT_NOW", "2026-03-02T12:00:00Z")
+
+    metrics = only(collect(conn, settings, ["us-house"], CollectOptions()))
+
+    # The last successful pull was in 2025: its index is read again, in case it grew.
+    assert server.count("/public_disc/financial-pdfs/2025FD.zip") == 2
+    assert named(metrics).startswith("us-house: the 2026 index could not be fetched")
 
 
 def test_an_unchanged_index_is_read_again_from_the_archive(

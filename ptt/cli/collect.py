@@ -128,7 +128,8 @@ def collect_command(
         typer.Option(
             metavar="YEAR",
             help="Filing year(s): the House's yearly indexes and the Senate's search "
-            "window; repeatable. Default: this year (House), from the last pull "
+            "window; repeatable. Default: every year since the last successful pull, "
+            "and last year's index too in January (House); from the last pull "
             "(Senate).",
             show_default=False,
         ),

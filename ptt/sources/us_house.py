@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from ptt import clock
 from ptt.config import DEFAULT_BASE_URLS, Settings
 from ptt.errors import FetchError, ParseError
 from ptt.sources.base import BaseSource, CollectRun, Document, listed_politicians
@@ -29,6 +30,26 @@ logger = logging.getLogger(__name__)
 
 SOURCE = "us-house"
 FILING_TYPE_PTR = "PTR"
+# The Clerk refreshes a year's index on business days, so the reports filed in a year's
+# last days reach its index in the first days of the next: for this many days into a
+# new year, a run without --year reads the year before's index too.
+NEW_YEAR_GRACE_DAYS = 31
+
+
+def index_years(
+    today: dt.date, last_success: dt.date | None, since: dt.date | None
+) -> list[int]:
+    """Return the yearly indexes a run without --year reads.
+
+    This year's; the year before's early in a new year; with --since, every year from
+    that date's; otherwise every year since the last successful pull, so that a pause
+    over a new year loses nothing.
+    """
+    first = (today - dt.timedelta(days=NEW_YEAR_GRACE_DAYS)).year
+    start = since if since is not None else last_success
+    if start is not None:
+        first = min(first, start.year)
+    return list(range(min(first, today.year), today.year + 1))
 
 
 class UsHouseSource(BaseSource):
@@ -47,11 +68,21 @@ class UsHouseSource(BaseSource):
         base = run.base_url()
         documents: list[Document] = []
         problems: list[str] = []
-        for year in run.options.chosen_years():
+        explicit = bool(run.options.years) or run.options.year is not None
+        today = clock.now().date()
+        for year in run.options.chosen_years() if explicit else _default_years(run):
             url = base + index_zip_path(year)
             try:
                 data = run.fetch_index(url, f"index/{year}FD.zip")
             except FetchError as exc:
+                if not explicit and _not_yet_published(exc, year, today):
+                    logger.warning(
+                        "The House %d index is not published yet (%s answers 404); "
+                        "the next run asks again.",
+                        year,
+                        url,
+                    )
+                    continue
                 problems.append(f"the {year} index could not be fetched: {exc.message}")
                 continue
             try:
@@ -107,6 +138,23 @@ class UsHouseSource(BaseSource):
 
         year = int(filing["year"] or 0)
         return _bare_document(base, year, str(filing["doc_id"]), filing["url"])
+
+
+def _default_years(run: CollectRun) -> list[int]:
+    from ptt.collect import last_success
+
+    previous = last_success(run.conn, SOURCE)
+    return index_years(
+        clock.now().date(),
+        previous.date() if previous is not None else None,
+        run.options.since,
+    )
+
+
+def _not_yet_published(exc: FetchError, year: int, today: dt.date) -> bool:
+    """Return whether a 404 is a new year's index the Clerk has not published yet."""
+    new_year = (today - dt.timedelta(days=NEW_YEAR_GRACE_DAYS)).year < today.year
+    return exc.status == 404 and year == today.year and new_year
 
 
 def _in_window(entry: HouseIndexEntry, since: dt.date | None) -> bool:
