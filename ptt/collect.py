@@ -34,6 +34,7 @@ from ptt.actions import ActionSource, start_action
 from ptt.config import Settings
 from ptt.db import transaction
 from ptt.errors import PttError
+from ptt.logs import REPORTED_AT_EXIT
 from ptt.output import Progress
 from ptt.processes import hostname, pid_alive
 
@@ -316,7 +317,7 @@ def _fail(metrics: SourceMetrics, source_id: str, message: str) -> None:
     metrics.status = "failed"
     prefix = f"{source_id}: "
     metrics.error = message[len(prefix) :] if message.startswith(prefix) else message
-    logger.error("%s: %s", source_id, metrics.error)
+    logger.error("%s: %s", source_id, metrics.error, extra=REPORTED_AT_EXIT)
 
 
 def _finish(

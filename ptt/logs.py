@@ -35,6 +35,11 @@ _SECRET_IN_TEXT = re.compile(
     r"authorization|cookie)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s;,&]+)"
 )
 MASK = "***"
+# An error that a command prints itself, as its final ``Error: ...`` line, is logged with
+# ``extra=REPORTED_AT_EXIT``; inside :func:`errors_reported_at_exit` the console leaves
+# such records out, so that a person reads the error once. Files and run logs keep them.
+REPORTED_AT_EXIT = {"_reported_at_exit": True}
+_console_leaves_out_reported = False
 
 
 def redact_text(text: str) -> str:
@@ -175,6 +180,24 @@ class ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, value: TextIO) -> None:
         pass
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Return whether to show the record: not when the command reports it itself."""
+        if _console_leaves_out_reported and getattr(record, "_reported_at_exit", False):
+            return False
+        return bool(super().filter(record))
+
+
+@contextmanager
+def errors_reported_at_exit() -> Iterator[None]:
+    """Leave out of the console the errors the running command will print at its end."""
+    global _console_leaves_out_reported
+    saved = _console_leaves_out_reported
+    _console_leaves_out_reported = True
+    try:
+        yield
+    finally:
+        _console_leaves_out_reported = saved
 
 
 class ConsoleFormatter(logging.Formatter):

@@ -444,6 +444,8 @@ def test_a_blocked_senate_fails_with_the_step_named_while_the_house_is_stored(
     assert done.returncode == 1
     error = done.stderr.strip().splitlines()[-1]
     assert error.startswith("Error: us-senate: the search (POST /search/report/data/")
+    # Said once, at the end, not also as a log line while the run went on.
+    assert done.stderr.count("the search (POST /search/report/data/") == 1
     assert "refused" in error and "403" in error
     summary = {item["source"]: item for item in json.loads(done.stdout)}
     assert summary["us-house"]["status"] == "success"

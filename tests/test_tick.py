@@ -292,6 +292,20 @@ def test_run_now_records_a_manual_run_and_leaves_the_schedule(tmp_path: Path) ->
     assert actions(tmp_path, "job_executed")[0]["source"] == "cli"
 
 
+def test_a_failed_run_now_says_its_error_once(tmp_path: Path) -> None:
+    add(tmp_path, "broken", "--cron", "0 6 * * *", "--run", "command",
+        "--command", "echo doomed; exit 3")  # fmt: skip
+
+    result = ptt(tmp_path, "jobs", "run-now", "broken")
+
+    assert result.returncode == 1
+    # The job's own log line is left out of the console: the Error line says it all.
+    assert result.stderr.count("exit") == 1, result.stderr
+    assert result.stderr.startswith("Error: Job broken: failed in ")
+    [run] = executions(tmp_path)
+    assert run["status"] == "failed"
+
+
 def test_a_run_past_its_timeout_is_stopped_and_recorded_timed_out(
     tmp_path: Path,
 ) -> None:

@@ -155,6 +155,7 @@ def collect_command(
 ) -> None:
     """Collect the official documents of the sources into the database."""
     from ptt.collect import CollectionError, CollectOptions, run_collection
+    from ptt.logs import errors_reported_at_exit
     from ptt.sources import expand_sources
 
     chosen = output.choose_format(fmt, as_json)
@@ -172,7 +173,8 @@ def collect_command(
     conn = open_db()
     source_ids = expand_sources(source, conn)
 
-    with output.progress("Collecting") as bar:
+    # Each failed source is named in the final Error line: the console says it once.
+    with errors_reported_at_exit(), output.progress("Collecting") as bar:
         result = run_collection(conn, settings(), source_ids, options, progress=bar)
 
     if dry_run:

@@ -282,9 +282,11 @@ def remove_command(name: NameArgument) -> None:
 @app.command("run-now")
 def run_now_command(name: NameArgument) -> None:
     """Run a job now, in the foreground, as a manual run; its schedule does not move."""
+    from ptt.logs import errors_reported_at_exit
     from ptt.scheduler.execution import run_now
 
-    result = run_now(open_db(), settings(), name)
+    with errors_reported_at_exit():
+        result = run_now(open_db(), settings(), name)
     line = (
         f"Job {name}: {result.status} in {result.duration_seconds:.1f}s "
         f"(execution {result.execution_id})"

@@ -36,6 +36,7 @@ from ptt import clock
 from ptt.config import Settings
 from ptt.db import connect, transaction
 from ptt.errors import InvalidJobError, ScheduleError
+from ptt.logs import REPORTED_AT_EXIT
 from ptt.processes import hostname
 from ptt.scheduler.runner import real_now, reclaim_leases
 
@@ -622,6 +623,7 @@ def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> Run
         result.status,
         duration,
         f" ({result.error_message})" if result.error_message else "",
+        extra=REPORTED_AT_EXIT if claim.trigger == "manual" else None,
     )
     _after_outcome(conn, settings, finished, claim.execution_id, result)
     if interrupted:
