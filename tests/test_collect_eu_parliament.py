@@ -245,3 +245,24 @@ def test_since_keeps_the_declarations_filed_on_or_after_the_date(
     (metrics,) = result.sources
     assert metrics.documents_fetched == stored
     assert stored == sum(1 for day in filed if since is None or day >= since)
+
+
+def test_a_declaration_without_its_official_pdf_is_counted_failed_and_left_out(
+    tmp_path: Path, fixture_server: FixtureServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The real declarations, the first stripped of the url that names its document.
+    declarations = json.loads(fixture_server.integritywatch or b"[]")
+    del declarations[0]["url"]
+    fixture_server.integritywatch = json.dumps(declarations).encode()
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert metrics.status == "success"
+    assert (metrics.filings_seen, metrics.records_failed) == (59, 1)
+    conn = more_sources.database(tmp_path)
+    docs = {row[0] for row in conn.execute("SELECT doc_id FROM filings")}
+    assert len(docs) == 59 and "96750_DFI_LEG9_rev0_FR" not in docs
+    assert "An Integrity Watch declaration of MEP 96750 has no official PDF" in (
+        caplog.text
+    )

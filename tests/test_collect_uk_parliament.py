@@ -17,6 +17,10 @@ from tests.fixture_server import FixtureServer
 
 SOURCE = "uk-parliament"
 INTEREST = "interests_api_v1_Interests_12880.json"
+# A page of either API that counts results but lists none (the shape of both answers).
+EMPTY_PAGE_COUNTING_37 = json.dumps(
+    {"skip": 0, "take": 20, "totalResults": 37, "items": [], "links": []}
+).encode()
 
 
 def test_it_stores_sitting_members_and_each_interest_with_its_category(
@@ -173,6 +177,18 @@ def test_a_second_run_changes_nothing(
             "uk-parliament: the Members API search page at skip 0 (http://",
         ),
         (
+            "/api/v1/Interests",
+            {"body": EMPTY_PAGE_COUNTING_37},
+            "uk-parliament: the Interests API counts 37 interests but its first page "
+            "lists none",
+        ),
+        (
+            "/api/Members/Search",
+            {"body": EMPTY_PAGE_COUNTING_37},
+            "uk-parliament: the Members API counts 37 sitting members but its first "
+            "search page lists none",
+        ),
+        (
             "/api/Members/4597",
             {"status": 503, "body": b"Service Unavailable"},
             "uk-parliament: the Members API answer for member 4597 could not be "
@@ -285,3 +301,22 @@ def test_a_child_whose_parent_holds_no_copy_of_it_is_kept_as_its_own_document(
     child["id"], child["parentInterestId"] = 12881, parent["id"]
 
     assert without_nested_children([parent, child]) == [parent, child]
+
+
+def test_an_interest_without_an_id_is_counted_failed_and_the_others_are_stored(
+    tmp_path: Path, fixture_server: FixtureServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The real interest, and a copy of it stripped of its id: nothing traces the copy
+    # to the register.
+    real = fixture_server.uk_interests[0]
+    fixture_server.uk_interests.append({k: v for k, v in real.items() if k != "id"})
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert metrics.status == "success"
+    assert (metrics.records_new, metrics.records_failed) == (1, 1)
+    conn = more_sources.database(tmp_path)
+    docs = [row[0] for row in conn.execute("SELECT doc_id FROM filings")]
+    assert docs == ["12880"]
+    assert "has no id and cannot be traced to the register" in caplog.text

@@ -146,6 +146,12 @@ def sitting_members(run: CollectRun, base: str) -> list[StatedPolitician]:
             parse_members_search,
         )
         total = page.total_results
+        if not page.members and skip == 0 and total > 0:
+            raise ParseError(
+                f"the Members API counts {total} sitting members but its first "
+                "search page lists none",
+                source=SOURCE,
+            )
         if not page.members:
             if skip < total:
                 logger.warning(
@@ -180,6 +186,13 @@ def register_interests(run: CollectRun, base: str) -> list[dict[str, Any]]:
                 source=SOURCE,
             )
         total = page.total_results
+        if not page.items and skip == 0 and total > 0:
+            # An empty register read as success would hide a broken API.
+            raise ParseError(
+                f"the Interests API counts {total} interests but its first page "
+                "lists none",
+                source=SOURCE,
+            )
         if not page.items:
             if skip < total:
                 logger.warning(
