@@ -183,6 +183,22 @@ def test_every_registered_source_describes_itself() -> None:
             "us-senate: the search (POST /search/report/data/, from row 0): reading "
             "the eFD search results: the answer has no 'data' list",
         ),
+        (
+            SEARCH,
+            {
+                "body": json.dumps(
+                    {
+                        "draw": 1,
+                        "recordsTotal": 35,
+                        "recordsFiltered": 35,
+                        "result": "ok",
+                        "data": [],
+                    }
+                ).encode()
+            },
+            "us-senate: the search (POST /search/report/data/, from row 0) counts 35 "
+            "reports but its first page lists none",
+        ),
     ],
 )
 def test_a_senate_that_refuses_or_changes_fails_the_run_naming_the_step(

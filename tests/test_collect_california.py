@@ -198,3 +198,17 @@ def test_an_archived_statement_that_went_missing_is_kept_again_unchanged(
     (metrics,) = result.sources
     assert (metrics.records_new, metrics.records_updated) == (0, 0)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == filing["sha256"]
+
+
+def test_a_csv_with_its_header_and_no_rows_fails_the_run(
+    tmp_path: Path, fixture_server: FixtureServer, fixtures: Path
+) -> None:
+    fixture_server.california_csv = first_rows(fixtures, 0)
+
+    result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
+
+    (metrics,) = result.sources
+    assert metrics.status == "failed"
+    assert metrics.error is not None
+    assert metrics.error.endswith("has a header and no rows; the file may be being "
+                                  "republished")  # fmt: skip

@@ -196,16 +196,20 @@ def test_a_missing_outgoing_list_fails_the_run_naming_it(
     assert "404" in error
 
 
-def test_declarations_that_are_not_a_list_fail_the_run(
-    tmp_path: Path, fixture_server: FixtureServer
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [(b'{"error": "moved"}', "are not a JSON list"), (b"[]", "are an empty list")],
+)
+def test_declarations_that_are_not_a_list_or_none_fail_the_run(
+    tmp_path: Path, fixture_server: FixtureServer, body: bytes, problem: str
 ) -> None:
-    fixture_server.override(INTEGRITYWATCH_PATH, body=b'{"error": "moved"}')
+    fixture_server.override(INTEGRITYWATCH_PATH, body=body)
 
     result = more_sources.collect_in_process(tmp_path, fixture_server, SOURCE)
 
     (metrics,) = result.sources
     assert metrics.status == "failed"
-    assert metrics.error is not None and "not a JSON list" in metrics.error
+    assert metrics.error is not None and problem in metrics.error
 
 
 def test_a_sitting_list_without_meps_fails_the_run_but_an_empty_outgoing_list_does_not(

@@ -62,6 +62,13 @@ class CaliforniaSource(BaseSource):
                 source=SOURCE,
                 url=url,
             ) from exc
+        if not parsed:
+            raise ParseError(
+                f"the Form 700 CSV ({url}) has a header and no rows; the file may be "
+                "being republished",
+                source=SOURCE,
+                url=url,
+            )
         if len(parsed) != len(statements):
             raise ParseError(
                 f"the Form 700 CSV ({url}) groups into {len(parsed)} statements but "

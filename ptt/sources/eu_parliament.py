@@ -185,6 +185,12 @@ def integritywatch_declarations(run: CollectRun) -> list[Any]:
             source=SOURCE,
             url=url,
         )
+    if not declarations:
+        raise ParseError(
+            f"{what} ({url}) are an empty list; the file may be being republished",
+            source=SOURCE,
+            url=url,
+        )
     logger.info("%s list %d declaration(s).", what, len(declarations))
     return declarations
 

@@ -314,6 +314,11 @@ def search_pages(
         except FetchError as exc:
             raise FetchError(f"{step}: {exc.message}") from exc
 
+        if offset == 0 and not page.rows and page.records_total > 0:
+            raise FetchError(
+                f"{step} counts {page.records_total} reports but its first page "
+                "lists none"
+            )
         new = [row for row in page.rows if row.doc_id not in rows]
         rows.update((row.doc_id, row) for row in new)
         if new or offset == 0:
