@@ -7,6 +7,7 @@ foreign keys. Every read-then-write goes through :func:`transaction`, which star
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sqlite3
@@ -153,3 +154,56 @@ def integrity_check(conn: sqlite3.Connection) -> list[str]:
         for row in conn.execute("PRAGMA foreign_key_check")
     ]
     return problems
+
+
+def backup(
+    conn: sqlite3.Connection, destination: Path, *, replace: bool = False
+) -> int:
+    """Copy the database to ``destination`` as one self-contained file; return its size.
+
+    SQLite's online backup reads one consistent snapshot, so writers in other processes
+    go on meanwhile (WAL). The copy is written beside the destination, checked, and only
+    then renamed over it: a failed backup never leaves a half-written file in its place.
+    """
+    import os
+
+    from ptt.errors import UsageError
+
+    source = Path(conn.execute("PRAGMA database_list").fetchone()[2]).resolve()
+    destination = destination.expanduser()
+    if destination.resolve() == source:
+        raise UsageError(f"{destination} is the database itself; name another file")
+    if destination.is_dir():
+        raise UsageError(f"{destination} is a folder; name the backup file")
+    if destination.exists() and not replace:
+        raise UsageError(f"{destination} exists; add --replace to overwrite it")
+
+    partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(partial, isolation_level=None)
+        try:
+            conn.backup(copy)
+            # One file that any SQLite client opens, with no -wal beside it.
+            copy.execute("PRAGMA journal_mode = DELETE")
+            problems = [row[0] for row in copy.execute("PRAGMA quick_check")]
+        finally:
+            copy.close()
+        if problems != ["ok"]:
+            raise DatabaseError(f"the copy failed its check: {problems[0]}")
+        with open(partial, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, destination)
+    except (OSError, sqlite3.Error) as exc:
+        _remove(partial)
+        raise DatabaseError(f"the backup to {destination} failed: {exc}") from exc
+    except BaseException:
+        _remove(partial)
+        raise
+    return destination.stat().st_size
+
+
+def _remove(path: Path) -> None:
+    # Whatever made the backup fail (a file where a folder should be) may stop this too.
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from ptt import db
 from ptt.errors import DatabaseError
-from tests.helpers import ROOT, ptt_env
+from tests.helpers import ROOT, ptt_env, run_ptt
 
 
 def schema_objects(conn: sqlite3.Connection) -> set[tuple[str, str]]:
@@ -120,3 +121,115 @@ def test_it_splits_scripts_into_complete_statements() -> None:
         "-- a comment\nCREATE TABLE a (x TEXT DEFAULT ';');",
         "CREATE VIEW v AS\nSELECT x FROM a;",
     ]
+
+
+# Backups -------------------------------------------------------------------------------
+
+TABLES = ("politicians", "filings", "trading_disclosures", "action_logs")
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES
+        }
+    finally:
+        conn.close()
+
+
+def test_a_backup_is_one_checked_file_with_every_row(fixture_db: Path) -> None:
+    copy = fixture_db.parent / "backups" / "ptt-copy.db"
+    before = row_counts(fixture_db)
+
+    done = run_ptt(fixture_db.parent, "db", "backup", str(copy))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Backed up {fixture_db} to {copy} (")
+    assert row_counts(copy) == before
+    assert before["trading_disclosures"] > 500
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.schema_version()
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["ptt-copy.db"]
+    [action] = sqlite3.connect(fixture_db).execute(
+        "SELECT target, status FROM action_logs WHERE action_type = 'database_backup'"
+    )
+    assert action == (str(copy), "completed")
+
+
+def test_a_backup_beside_a_writer_in_another_process_holds_what_was_committed(
+    fixture_db: Path,
+) -> None:
+    copy = fixture_db.parent / "copy.db"
+    committed = row_counts(fixture_db)
+    writer = db.connect(fixture_db)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM trading_disclosures")
+
+    # The writer holds its lock while the copy is made: WAL lets the backup read the
+    # committed rows. Only the action log's line then waits for the lock.
+    backup = subprocess.Popen(
+        [sys.executable, "-m", "ptt", "db", "backup", str(copy)],
+        cwd=ROOT,
+        env=ptt_env(fixture_db.parent),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not copy.exists() and backup.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    copied = row_counts(copy)
+    writer.execute("ROLLBACK")
+    _, err = backup.communicate(timeout=60)
+
+    assert backup.returncode == 0, err
+    assert copied == committed
+    assert copied["trading_disclosures"] > 500
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("copy.db", "Error: {home}/copy.db exists; add --replace to overwrite it"),
+        ("ptt.db", "Error: {home}/ptt.db is the database itself; name another file"),
+        (".", "Error: {home} is a folder; name the backup file"),
+    ],
+)
+def test_a_backup_that_would_overwrite_is_refused(
+    fixture_db: Path, target: str, message: str
+) -> None:
+    home = fixture_db.parent
+    (home / "copy.db").write_bytes(b"an earlier backup")
+
+    done = run_ptt(home, "db", "backup", str(home / target))
+
+    assert done.returncode == 2
+    assert done.stderr.strip() == message.format(home=home)
+    assert (home / "copy.db").read_bytes() == b"an earlier backup"
+
+
+def test_replace_overwrites_an_earlier_backup(fixture_db: Path) -> None:
+    home = fixture_db.parent
+    (home / "copy.db").write_bytes(b"an earlier backup")
+    before = row_counts(fixture_db)
+
+    done = run_ptt(home, "db", "backup", str(home / "copy.db"), "--replace")
+
+    assert done.returncode == 0, done.stderr
+    assert row_counts(home / "copy.db") == before
+
+
+def test_a_failed_backup_leaves_no_partial_file(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "ptt.db")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+
+    with pytest.raises(DatabaseError, match=r"the backup to .* failed"):
+        db.backup(conn, blocker / "sub" / "copy.db")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "file", "ptt.db", "ptt.db-shm", "ptt.db-wal",
+    ]  # fmt: skip

@@ -1,6 +1,9 @@
-"""``ptt db``: where the database is, create it, check it."""
+"""``ptt db``: where the database is, create it, check it, back it up."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -10,7 +13,7 @@ from ptt.errors import DatabaseError
 
 app = typer.Typer(
     rich_markup_mode=None,
-    help="The database: its path, creation and health.",
+    help="The database: its path, creation, health and backups.",
     no_args_is_help=True,
 )
 
@@ -70,3 +73,30 @@ def check_command(fmt: FormatOption = None, as_json: JsonOption = False) -> None
         raise DatabaseError(
             f"integrity check failed for {settings().db_path}: {problems[0]}"
         )
+
+
+@app.command("backup")
+def backup_command(
+    destination: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The backup file to write.")
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite FILE if it exists.")
+    ] = False,
+) -> None:
+    """Copy the database to FILE, safely while other ptt processes use it."""
+    from ptt.actions import log_action
+    from ptt.db import backup, user_version
+
+    conn = open_db()
+    size = backup(conn, destination, replace=replace)
+    log_action(
+        conn,
+        "database_backup",
+        target=str(destination.expanduser().resolve()),
+        details={"size_bytes": size, "schema_version": user_version(conn)},
+    )
+    output.write_text(
+        f"Backed up {settings().db_path} to {destination} ({size:,} bytes, schema "
+        f"version {user_version(conn)})"
+    )
