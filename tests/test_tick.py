@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -359,6 +360,21 @@ def test_a_failing_command_is_a_failed_run_with_its_output(tmp_path: Path) -> No
     assert run["error_message"] == "the command exited with status 4"
     assert "| disk full" in logs.stdout
     assert "Job broken finished: failed" in result.stderr
+
+
+def test_a_command_job_under_crons_short_path_finds_this_ptt(tmp_path: Path) -> None:
+    copy = tmp_path / "backups" / "ptt.db"
+    add(tmp_path, "backup", "--interval", "1d", "--run", "command",
+        "--command", f"ptt db backup {copy} --replace")  # fmt: skip
+
+    result = tick(tmp_path, T0, PATH="/usr/bin:/bin")
+
+    assert result.returncode == 0, result.stderr
+    [run] = executions(tmp_path)
+    assert run["status"] == "success", run["error_message"]
+    conn = sqlite3.connect(copy)
+    [name] = conn.execute("SELECT name FROM scheduled_jobs").fetchone()
+    assert name == "backup"
 
 
 def test_failures_disable_a_job_until_it_is_enabled(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -249,7 +250,11 @@ def _validate_command(
 def _run_command(ctx: JobContext) -> JobOutcome:
     command = ctx.args["command"]
     env = dict(os.environ)
+    # The folder of the Python that runs this ptt comes first on PATH, so that `ptt` in
+    # a command is this installation even under cron's short PATH.
+    scripts = os.path.dirname(sys.executable)
     env.update(
+        PATH=os.pathsep.join([scripts, env.get("PATH") or os.defpath]),
         PTT_DB=str(ctx.settings.db_path),
         PTT_JOB_NAME=ctx.job_name,
         PTT_EXECUTION_ID=str(ctx.execution_id),
