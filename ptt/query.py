@@ -855,7 +855,7 @@ def late_summary(
     notification_days: int = NOTIFICATION_CLOCK_DAYS,
 ) -> dict[str, Any]:
     """Return late trades counted per politician (most first) and in total, each with
-    its share of the trades whose delay can be judged (``late_share``, in percent)."""
+    its share of the trades whose delay can be judged (``late_percent``)."""
     sql, params = _late_sql(conn, flt, days, notification_days)
     per_politician: list[dict[str, Any]] = [
         dict(row)
@@ -879,7 +879,7 @@ def late_summary(
         base = dated.get(row["politician_id"], row["late_trades"])
         share: dict[str, Any] = {
             "dated_trades": base,
-            "late_share": _percent(row["late_trades"], base),
+            "late_percent": _percent(row["late_trades"], base),
         }
         # The share beside the count it divides, as the table shows them.
         keys = list(row)
@@ -894,7 +894,7 @@ def late_summary(
     total = {
         "late_trades": late,
         "dated_trades": all_dated,
-        "late_share": _percent(late, all_dated),
+        "late_percent": _percent(late, all_dated),
         "politicians": len(per_politician),
         "longest_delay_days": max(
             (row["longest_delay_days"] or 0 for row in per_politician), default=None

@@ -387,7 +387,7 @@ def test_it_finds_the_late_fixture_report_with_its_delay(
     # The base of the share: the 28 trades with a disclosure date (the four House
     # reports and the two Senate pages; the imported dataset states no disclosure date).
     assert summary["total"] == {
-        "late_trades": 2, "dated_trades": 28, "late_share": 7.1, "politicians": 2,
+        "late_trades": 2, "dated_trades": 28, "late_percent": 7.1, "politicians": 2,
         "longest_delay_days": 139, "average_delay_days": 101,
     }  # fmt: skip
     assert [p["politician"] for p in summary["politicians"]] == [
@@ -406,10 +406,14 @@ def test_it_counts_late_trades_per_politician_with_a_shorter_clock(
         "George Whitesides": 1, "Robert B. Aderholt": 1, "Daniel S Sullivan": 1,
     }  # fmt: skip
     assert summary["total"]["late_trades"] == 18
-    assert summary["total"]["late_share"] == 64.3  # 18 of 28
+    assert summary["total"]["late_percent"] == 64.3  # 18 of 28
     assert summary["politicians"][0]["politician"] == "Nancy Pelosi"
     shares = {
-        row["politician"]: (row["late_trades"], row["dated_trades"], row["late_share"])
+        row["politician"]: (
+            row["late_trades"],
+            row["dated_trades"],
+            row["late_percent"],
+        )
         for row in summary["politicians"][:2]
     }
     assert shares == {"Nancy Pelosi": (6, 13, 46.2), "John Boozman": (5, 8, 62.5)}

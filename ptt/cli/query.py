@@ -380,7 +380,7 @@ LATE_SUMMARY_COLUMNS = (
     "state",
     "late_trades",
     "dated_trades",
-    "late_share",
+    "late_percent",
     "longest_delay_days",
     "average_delay_days",
     "total_days_late",
@@ -459,7 +459,7 @@ def late_command(
     if total["late_trades"]:
         output.write_text(
             f"Total: {total['late_trades']} late trades of {total['dated_trades']} "
-            f"with dates ({total['late_share']} %) by {total['politicians']} "
+            f"with dates ({total['late_percent']} %) by {total['politicians']} "
             f"politicians; longest delay {total['longest_delay_days']} days, "
             f"average {total['average_delay_days']} days."
         )
