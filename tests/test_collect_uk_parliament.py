@@ -179,14 +179,30 @@ def test_a_second_run_changes_nothing(
         (
             "/api/v1/Interests",
             {"body": EMPTY_PAGE_COUNTING_37},
-            "uk-parliament: the Interests API counts 37 interests but its first page "
+            "uk-parliament: the Interests API page at Skip=0 counts 37 interests but "
             "lists none",
+        ),
+        (
+            "/api/v1/Interests",
+            {
+                "body": json.dumps(
+                    {
+                        "skip": 20,
+                        "take": 20,
+                        "totalResults": 37,
+                        "items": [],
+                        "links": [],
+                    }
+                ).encode()
+            },
+            "uk-parliament: the Interests API page at Skip=0 answered skip 20: the API "
+            "ignored the paging",
         ),
         (
             "/api/Members/Search",
             {"body": EMPTY_PAGE_COUNTING_37},
-            "uk-parliament: the Members API counts 37 sitting members but its first "
-            "search page lists none",
+            "uk-parliament: the Members API search page at skip 0 counts 37 sitting "
+            "members but lists none",
         ),
         (
             "/api/Members/4597",

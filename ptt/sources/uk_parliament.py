@@ -125,44 +125,67 @@ def _get_json_page(
         ) from exc
 
 
+def _all_pages(
+    run: CollectRun,
+    url: str,
+    params: Callable[[int], dict[str, Any]],
+    what: Callable[[int], str],
+    read: Callable[[bytes], Any],
+    entries: Callable[[Any], list[Any]],
+    noun: str,
+) -> list[Any]:
+    """Return every entry of a paged API, asking from skip 0 until it has them all."""
+    found: list[Any] = []
+    skip, total = 0, None
+    while total is None or skip < total:
+        page = _get_json_page(run, url, params(skip), what(skip), read)
+        if page.skip is not None and page.skip != skip:
+            raise ParseError(
+                f"{what(skip)} answered skip {page.skip}: the API ignored the paging, "
+                "so the list cannot be read whole",
+                source=SOURCE,
+            )
+        total = page.total_results
+        listed = entries(page)
+        if not listed:
+            if skip == 0 and total > 0:
+                # An empty list read as success would hide a broken API.
+                raise ParseError(
+                    f"{what(skip)} counts {total} {noun} but lists none", source=SOURCE
+                )
+            if skip < total:
+                logger.warning(
+                    "%s stopped at %d of the %d %s it counts; the list may have "
+                    "changed while it was read.",
+                    what(skip),
+                    skip,
+                    total,
+                    noun,
+                )
+            break
+        found += listed
+        skip += len(listed)
+    return found
+
+
 def sitting_members(run: CollectRun, base: str) -> list[StatedPolitician]:
     """Return every sitting MP the Members API lists, page by page."""
     from ptt.parsing.uk_parliament import parse_members_search
 
-    members: list[StatedPolitician] = []
-    skip, total = 0, None
-    while total is None or skip < total:
-        params = {
+    members: list[StatedPolitician] = _all_pages(
+        run,
+        base + MEMBERS_SEARCH_PATH,
+        lambda skip: {
             "House": COMMONS,
             "IsCurrentMember": "true",
             "skip": skip,
             "take": PAGE_SIZE,
-        }
-        page = _get_json_page(
-            run,
-            base + MEMBERS_SEARCH_PATH,
-            params,
-            f"the Members API search page at skip {skip}",
-            parse_members_search,
-        )
-        total = page.total_results
-        if not page.members and skip == 0 and total > 0:
-            raise ParseError(
-                f"the Members API counts {total} sitting members but its first "
-                "search page lists none",
-                source=SOURCE,
-            )
-        if not page.members:
-            if skip < total:
-                logger.warning(
-                    "The Members API search stopped at %d of the %d members it "
-                    "counts; the list may have changed while it was read.",
-                    skip,
-                    total,
-                )
-            break
-        members += page.members
-        skip += len(page.members)
+        },
+        lambda skip: f"the Members API search page at skip {skip}",
+        parse_members_search,
+        lambda page: page.members,
+        "sitting members",
+    )
     logger.info("The Members API lists %d sitting MP(s).", len(members))
     return members
 
@@ -171,39 +194,15 @@ def register_interests(run: CollectRun, base: str) -> list[dict[str, Any]]:
     """Return every interest of the register, page by page, with child interests."""
     from ptt.parsing.uk_parliament import parse_interests_page
 
-    items: list[dict[str, Any]] = []
-    skip, total = 0, None
-    while total is None or skip < total:
-        params = {"ExpandChildInterests": "true", "Skip": skip, "Take": PAGE_SIZE}
-        what = f"the Interests API page at Skip={skip}"
-        page = _get_json_page(
-            run, base + INTERESTS_PATH, params, what, parse_interests_page
-        )
-        if page.skip != skip:
-            raise ParseError(
-                f"{what} answered skip {page.skip}: the API ignored the paging, so "
-                "the register cannot be read whole",
-                source=SOURCE,
-            )
-        total = page.total_results
-        if not page.items and skip == 0 and total > 0:
-            # An empty register read as success would hide a broken API.
-            raise ParseError(
-                f"the Interests API counts {total} interests but its first page "
-                "lists none",
-                source=SOURCE,
-            )
-        if not page.items:
-            if skip < total:
-                logger.warning(
-                    "The Interests API stopped at %d of the %d interests it counts; "
-                    "the register may have changed while it was read.",
-                    skip,
-                    total,
-                )
-            break
-        items += page.items
-        skip += len(page.items)
+    items: list[dict[str, Any]] = _all_pages(
+        run,
+        base + INTERESTS_PATH,
+        lambda skip: {"ExpandChildInterests": "true", "Skip": skip, "Take": PAGE_SIZE},
+        lambda skip: f"the Interests API page at Skip={skip}",
+        parse_interests_page,
+        lambda page: page.items,
+        "interests",
+    )
     logger.info("The Interests API lists %d interest(s).", len(items))
     return items
 
