@@ -76,6 +76,11 @@ class CollectOptions:
     # Several years at once (``--year 2024 --year 2025``); ``year`` alone means one.
     years: tuple[int, ...] = ()
 
+    @property
+    def years_given(self) -> bool:
+        """Return whether the run was given years (``--year``)."""
+        return bool(self.years) or self.year is not None
+
     def chosen_years(self) -> list[int]:
         """Return the years asked for, or the current year."""
         if self.years:

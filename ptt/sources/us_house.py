@@ -45,11 +45,15 @@ def index_years(
     that date's; otherwise every year since the last successful pull, so that a pause
     over a new year loses nothing.
     """
-    first = (today - dt.timedelta(days=NEW_YEAR_GRACE_DAYS)).year
+    first = today.year - 1 if _early_in_the_year(today) else today.year
     start = since if since is not None else last_success
     if start is not None:
         first = min(first, start.year)
     return list(range(min(first, today.year), today.year + 1))
+
+
+def _early_in_the_year(today: dt.date) -> bool:
+    return (today - dt.timedelta(days=NEW_YEAR_GRACE_DAYS)).year < today.year
 
 
 class UsHouseSource(BaseSource):
@@ -68,9 +72,10 @@ class UsHouseSource(BaseSource):
         base = run.base_url()
         documents: list[Document] = []
         problems: list[str] = []
-        explicit = bool(run.options.years) or run.options.year is not None
+        explicit = run.options.years_given
         today = clock.now().date()
-        for year in run.options.chosen_years() if explicit else _default_years(run):
+        years = run.options.chosen_years() if explicit else _default_years(run, today)
+        for year in years:
             url = base + index_zip_path(year)
             try:
                 data = run.fetch_index(url, f"index/{year}FD.zip")
@@ -140,21 +145,18 @@ class UsHouseSource(BaseSource):
         return _bare_document(base, year, str(filing["doc_id"]), filing["url"])
 
 
-def _default_years(run: CollectRun) -> list[int]:
+def _default_years(run: CollectRun, today: dt.date) -> list[int]:
     from ptt.collect import last_success
 
     previous = last_success(run.conn, SOURCE)
     return index_years(
-        clock.now().date(),
-        previous.date() if previous is not None else None,
-        run.options.since,
+        today, previous.date() if previous is not None else None, run.options.since
     )
 
 
 def _not_yet_published(exc: FetchError, year: int, today: dt.date) -> bool:
     """Return whether a 404 is a new year's index the Clerk has not published yet."""
-    new_year = (today - dt.timedelta(days=NEW_YEAR_GRACE_DAYS)).year < today.year
-    return exc.status == 404 and year == today.year and new_year
+    return exc.status == 404 and year == today.year and _early_in_the_year(today)
 
 
 def _in_window(entry: HouseIndexEntry, since: dt.date | None) -> bool:

@@ -172,7 +172,7 @@ def search_window(run: CollectRun) -> tuple[dt.date, dt.date | None]:
     options = run.options
     if options.since is not None:
         return options.since, None
-    if options.years or options.year is not None:
+    if options.years_given:
         years = options.chosen_years()
         return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
 
