@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -165,8 +166,6 @@ def backup(
     go on meanwhile (WAL). The copy is written beside the destination, checked, and only
     then renamed over it: a failed backup never leaves a half-written file in its place.
     """
-    import os
-
     from ptt.errors import UsageError
 
     source = Path(conn.execute("PRAGMA database_list").fetchone()[2]).resolve()

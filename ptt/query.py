@@ -857,7 +857,7 @@ def late_summary(
     """Return late trades counted per politician (most first) and in total, each with
     its share of the trades whose delay can be judged (``late_percent``)."""
     sql, params = _late_sql(conn, flt, days, notification_days)
-    per_politician: list[dict[str, Any]] = [
+    per_politician = [
         dict(row)
         for row in conn.execute(
             f"""SELECT l.politician_id, p.full_name AS politician, p.chamber,
@@ -874,21 +874,11 @@ def late_summary(
             params,
         )
     ]
+    # Every late trade is a dated one, so each politician here has a base.
     dated = _dated_trades(conn, flt)
-    for i, row in enumerate(per_politician):
-        base = dated.get(row["politician_id"], row["late_trades"])
-        share: dict[str, Any] = {
-            "dated_trades": base,
-            "late_percent": _percent(row["late_trades"], base),
-        }
-        # The share beside the count it divides, as the table shows them.
-        keys = list(row)
-        at = keys.index("late_trades") + 1
-        per_politician[i] = {
-            **{k: row[k] for k in keys[:at]},
-            **share,
-            **{k: row[k] for k in keys[at:]},
-        }
+    for row in per_politician:
+        row["dated_trades"] = dated[row["politician_id"]]
+        row["late_percent"] = _percent(row["late_trades"], row["dated_trades"])
     late = sum(row["late_trades"] for row in per_politician)
     all_dated = sum(dated.values())
     total = {

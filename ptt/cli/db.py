@@ -90,13 +90,14 @@ def backup_command(
 
     conn = open_db()
     size = backup(conn, destination, replace=replace)
+    version = user_version(conn)
     log_action(
         conn,
         "database_backup",
         target=str(destination.expanduser().resolve()),
-        details={"size_bytes": size, "schema_version": user_version(conn)},
+        details={"size_bytes": size, "schema_version": version},
     )
     output.write_text(
         f"Backed up {settings().db_path} to {destination} ({size:,} bytes, schema "
-        f"version {user_version(conn)})"
+        f"version {version})"
     )
