@@ -765,13 +765,12 @@ _CREDIBLE_NOTIFICATION = (
 
 
 def _late_sql(
-    conn: sqlite3.Connection, flt: Filter | None, days: int, notification_days: int
+    where: str, params: list[Any], days: int, notification_days: int
 ) -> tuple[str, list[Any]]:
     """Return SQL for the late trades: id, politician_id, the delays and days_late."""
     if days < 0 or notification_days < 0:
         raise UsageError("the number of days must not be negative")
 
-    where, params = (flt or Filter()).where(conn, alias="td", table=True)
     # Each half of the UNION reads one of the delay indexes of schema.sql (the delays are
     # spelled as those indexes spell them); an OR of the two would read every row.
     halves = " UNION ".join(
@@ -812,7 +811,8 @@ def late_trades(
     limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Return the trades disclosed after the clocks, the longest delay first."""
-    sql, params = _late_sql(conn, flt, days, notification_days)
+    where, where_params = (flt or Filter()).where(conn, alias="td", table=True)
+    sql, params = _late_sql(where, where_params, days, notification_days)
     columns = ", ".join(
         f"l.{c}" if c in _LATE_OWN_COLUMNS else f"t.{c}" for c in LATE_COLUMNS
     )
@@ -827,10 +827,11 @@ def late_trades(
     return _dict_rows(conn, sql, params)
 
 
-def _dated_trades(conn: sqlite3.Connection, flt: Filter | None) -> dict[int, int]:
+def _dated_trades(
+    conn: sqlite3.Connection, where: str, params: list[Any]
+) -> dict[int, int]:
     """Return, per politician, the trades whose delay can be judged: those with a
     disclosure date and a transaction or notification date (the late share's base)."""
-    where, params = (flt or Filter()).where(conn, alias="td", table=True)
     rows = conn.execute(
         f"""SELECT td.politician_id, COUNT(*) FROM trading_disclosures td
             WHERE td.transaction_type IN ({_TRADE_TYPES_SQL})
@@ -856,18 +857,22 @@ def late_summary(
 ) -> dict[str, Any]:
     """Return late trades counted per politician (most first) and in total, each with
     its share of the trades whose delay can be judged (``late_percent``)."""
-    sql, params = _late_sql(conn, flt, days, notification_days)
+    where, where_params = (flt or Filter()).where(conn, alias="td", table=True)
+    sql, params = _late_sql(where, where_params, days, notification_days)
     per_politician = [
         dict(row)
         for row in conn.execute(
             f"""SELECT l.politician_id, p.full_name AS politician, p.chamber,
                        p.state_country AS state, l.late_trades,
-                       l.longest_delay_days, l.average_delay_days, l.total_days_late
+                       l.longest_delay_days, l.average_delay_days, l.total_days_late,
+                       l.delay_sum, l.timed_trades
                 FROM (SELECT politician_id, COUNT(*) AS late_trades,
                              MAX(days_after_transaction) AS longest_delay_days,
                              CAST(ROUND(AVG(days_after_transaction)) AS INTEGER)
                                  AS average_delay_days,
-                             SUM(days_late) AS total_days_late
+                             SUM(days_late) AS total_days_late,
+                             SUM(days_after_transaction) AS delay_sum,
+                             COUNT(days_after_transaction) AS timed_trades
                       FROM ({sql}) GROUP BY politician_id) l
                 JOIN politicians p ON p.id = l.politician_id
                 ORDER BY l.late_trades DESC, l.longest_delay_days DESC, politician""",
@@ -875,31 +880,29 @@ def late_summary(
         )
     ]
     # Every late trade is a dated one, so each politician here has a base.
-    dated = _dated_trades(conn, flt)
+    dated = _dated_trades(conn, where, where_params)
+    # A trade late only after its notification states no transaction date: it has no
+    # delay after the transaction, and the averages leave it out rather than count 0.
+    delay_sum = timed = 0
     for row in per_politician:
+        delay_sum += row.pop("delay_sum") or 0
+        timed += row.pop("timed_trades")
         row["dated_trades"] = dated[row["politician_id"]]
         row["late_percent"] = _percent(row["late_trades"], row["dated_trades"])
     late = sum(row["late_trades"] for row in per_politician)
     all_dated = sum(dated.values())
+    longest = [
+        row["longest_delay_days"]
+        for row in per_politician
+        if row["longest_delay_days"] is not None
+    ]
     total = {
         "late_trades": late,
         "dated_trades": all_dated,
         "late_percent": _percent(late, all_dated),
         "politicians": len(per_politician),
-        "longest_delay_days": max(
-            (row["longest_delay_days"] or 0 for row in per_politician), default=None
-        ),
-        "average_delay_days": (
-            round(
-                sum(
-                    row["average_delay_days"] * row["late_trades"]
-                    for row in per_politician
-                )
-                / late
-            )
-            if late
-            else None
-        ),
+        "longest_delay_days": max(longest, default=None),
+        "average_delay_days": round(delay_sum / timed) if timed else None,
     }
     return {
         "days": days,

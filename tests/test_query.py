@@ -358,6 +358,32 @@ def test_it_applies_both_stock_act_clocks(
     assert [row[0] for row in view] == ([late_days] if late_days else [])
 
 
+def test_a_trade_late_after_its_notification_alone_counts_with_no_delay_made_up(
+    conn: sqlite3.Connection,
+) -> None:
+    # The document states when the filer was notified, not when the trade was made.
+    undated = Transaction(
+        row=1,
+        transaction_type="purchase",
+        asset_name="Example Corp",
+        notification_date=dt.date(2024, 1, 1),
+    )
+    load_document(conn, house_document("20033333", "2024-06-01", [undated]))
+    flt = query.build_filter(politician="Jane Public")
+
+    [row] = query.late_trades(conn, flt)
+    summary = query.late_summary(conn, flt)
+
+    assert (row["days_after_transaction"], row["days_late"]) == (None, 122)
+    [person] = summary["politicians"]
+    assert (person["late_trades"], person["dated_trades"]) == (1, 1)
+    assert (person["longest_delay_days"], person["average_delay_days"]) == (None, None)
+    assert summary["total"] == {
+        "late_trades": 1, "dated_trades": 1, "late_percent": 100.0, "politicians": 1,
+        "longest_delay_days": None, "average_delay_days": None,
+    }  # fmt: skip
+
+
 def test_it_does_not_count_holdings_as_late(conn: sqlite3.Connection) -> None:
     load_document(
         conn,
