@@ -1100,6 +1100,16 @@ def set_ticker(
     }
 
 
+def security(conn: sqlite3.Connection, ticker: str) -> dict[str, Any] | None:
+    """Return the stored security of exactly this ticker, or None."""
+    row = conn.execute(
+        "SELECT ticker, cik, title, exchange, source, fetched_at FROM securities "
+        "WHERE ticker = ? ORDER BY position LIMIT 1",
+        (ticker,),
+    ).fetchone()
+    return dict(row) if row else None
+
+
 def securities_rows(
     conn: sqlite3.Connection, *, search: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:

@@ -187,3 +187,21 @@ def test_refresh_from_a_server_without_the_files_fails_loudly(
     assert conn.execute("SELECT action_type, status FROM action_logs").fetchall() == [
         ("securities_refresh", "failed")
     ]
+
+
+@pytest.mark.parametrize(
+    ("ticker", "title"),
+    [
+        ("A", "AGILENT TECHNOLOGIES, INC."),
+        ("F", "FORD MOTOR CO"),
+        ("BRK.B", "BERKSHIRE HATHAWAY INC"),
+    ],
+)
+def test_show_finds_a_one_letter_ticker_among_the_titles_that_contain_it(
+    tmp_path: Path, ticker: str, title: str
+) -> None:
+    shown = run_ptt(tmp_path, "securities", "show", ticker, "--json")
+
+    assert shown.returncode == 0, shown.stderr
+    found = json.loads(shown.stdout)
+    assert (found["ticker"], found["title"]) == (ticker, title)

@@ -71,17 +71,17 @@ def show_command(
 ) -> None:
     """Show one stored security."""
     from ptt.parsing.tickers import normalize_ticker
-    from ptt.securities import ensure_securities, securities_rows
+    from ptt.securities import ensure_securities, security
 
     wanted = normalize_ticker(ticker)
     if wanted is None:
         raise UsageError(f"'{ticker}' is not a ticker")
     conn = open_db()
     ensure_securities(conn)
-    rows = [r for r in securities_rows(conn, search=wanted) if r["ticker"] == wanted]
-    if not rows:
+    found = security(conn, wanted)
+    if found is None:
         raise UsageError(f"{wanted} is not in the stored SEC list")
-    output.write_detail(rows[0], output.choose_format(fmt, as_json), title=wanted)
+    output.write_detail(found, output.choose_format(fmt, as_json), title=wanted)
 
 
 def backfill_command(
