@@ -9,9 +9,31 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ptt.config import parse_now
+from ptt.errors import ConfigError
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def parse_time(text: str) -> dt.datetime:
+    """Return an ISO-8601 time as an aware UTC datetime (naive means UTC).
+
+    Raises ValueError: each caller says what the text was (a setting, an option, a
+    stored column).
+    """
+    value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def parse_now(text: str) -> dt.datetime:
+    """Return the time PTT_NOW states; a ConfigError when it is not a time."""
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise ConfigError(
+            f"PTT_NOW={text!r} is not an ISO-8601 time (e.g. 2026-01-31T14:00:00Z)"
+        ) from None
 
 
 def now() -> dt.datetime:
@@ -31,7 +53,7 @@ def to_text(value: dt.datetime) -> str:
 
 def from_text(text: str) -> dt.datetime:
     """Return a stored timestamp as an aware UTC datetime."""
-    return parse_now(text)
+    return parse_time(text)
 
 
 def now_text() -> str:

@@ -8,12 +8,12 @@ mirrors can serve the same paths as the real site.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ptt.clock import parse_now
 from ptt.errors import ConfigError
 
 DEFAULT_BASE_URLS: dict[str, str] = {
@@ -59,7 +59,6 @@ class Settings:
     # cores), 0 reads them on the storing thread.
     read_processes: int | None = None
     debug: bool = False
-    now_override: dt.datetime | None = None
     alert_webhook: str | None = None
     alert_command: str | None = None
     # The scheduler's lease on a running job, and how often its heartbeat renews it.
@@ -87,19 +86,6 @@ def default_home(env: Mapping[str, str]) -> Path:
     xdg = env.get("XDG_DATA_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "ptt"
-
-
-def parse_now(text: str) -> dt.datetime:
-    """Return an ISO-8601 time as an aware UTC datetime (naive means UTC)."""
-    try:
-        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(
-            f"PTT_NOW={text!r} is not an ISO-8601 time (e.g. 2026-01-31T14:00:00Z)"
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -149,7 +135,9 @@ def load_settings(
             f"PTT_RATE_LIMIT={env['PTT_RATE_LIMIT']!r} is below 0 (requests per "
             "second; 0 lifts the limit)"
         )
-    now_text = env.get("PTT_NOW")
+    if env.get("PTT_NOW"):
+        # Refused here, at start-up, rather than at the first timestamp a command reads.
+        parse_now(env["PTT_NOW"])
 
     return Settings(
         home=home,
@@ -166,7 +154,6 @@ def load_settings(
             else None
         ),
         debug=env.get("PTT_DEBUG", "") not in ("", "0"),
-        now_override=parse_now(now_text) if now_text else None,
         alert_webhook=env.get("PTT_ALERT_WEBHOOK") or None,
         alert_command=env.get("PTT_ALERT_COMMAND") or None,
         lease_seconds=_float(env, "PTT_LEASE_SECONDS", 120.0),

@@ -46,7 +46,6 @@ STATUSES = ("initiated", "in_progress", "completed", "failed")
 def since_text(text: str | None, option: str = "--since") -> str | None:
     """Return a date or an ISO-8601 time as the stored UTC timestamp text."""
     from ptt import clock
-    from ptt.errors import ConfigError
 
     if text is None:
         return None
@@ -58,7 +57,7 @@ def since_text(text: str | None, option: str = "--since") -> str | None:
         return f"{day.isoformat()}T00:00:00Z"
     try:
         return clock.to_text(clock.from_text(text))
-    except ConfigError:
+    except ValueError:
         raise UsageError(
             f"{option} {text!r} is not a date or time (YYYY-MM-DD or "
             "YYYY-MM-DDTHH:MM:SSZ)"
