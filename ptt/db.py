@@ -8,6 +8,7 @@ foreign keys. Every read-then-write goes through :func:`transaction`, which star
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -30,8 +31,9 @@ def schema_sql() -> str:
     return _SCHEMA_FILE.read_text(encoding="utf-8")
 
 
+@functools.cache
 def schema_version() -> int:
-    """Return the schema version that schema.sql declares."""
+    """Return the schema version that schema.sql declares (read once per process)."""
     match = _VERSION_LINE.search(schema_sql())
     if not match:
         raise DatabaseError("schema.sql declares no '-- schema-version: N' line")
@@ -107,11 +109,11 @@ def user_version(conn: sqlite3.Connection) -> int:
 
 def ensure_schema(conn: sqlite3.Connection) -> int:
     """Create or migrate the schema to the version of schema.sql; return that version."""
-    from ptt.migrations import MIGRATIONS
-
     latest = schema_version()
     if user_version(conn) == latest:
         return latest
+
+    from ptt.migrations import MIGRATIONS
 
     try:
         with transaction(conn):
