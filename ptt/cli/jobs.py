@@ -299,7 +299,12 @@ def run_now_command(name: NameArgument) -> None:
 @app.command("status")
 def status_command(fmt: FormatOption = None, as_json: JsonOption = False) -> None:
     """Show every job's state; exit 1 when one is disabled by failures or overdue."""
-    from ptt.scheduler.jobs import STATUS_COLUMNS, status_rows, tick_health
+    from ptt.scheduler.jobs import (
+        GRACE_SECONDS,
+        STATUS_COLUMNS,
+        status_rows,
+        tick_health,
+    )
 
     conn = open_db()
     rows = status_rows(conn)
@@ -318,7 +323,10 @@ def status_command(fmt: FormatOption = None, as_json: JsonOption = False) -> Non
             f"{tick['last_tick_host']})"
         )
     if tick["tick_stale"]:
-        line += "; more than 5 minutes ago: is `ptt tick` in the crontab?"
+        line += (
+            f"; more than {GRACE_SECONDS // 60} minutes ago: is `ptt tick` in the "
+            "crontab?"
+        )
     output.write_text(line, err=chosen != "table")
     if any(row["state"] in ("disabled", "overdue") for row in rows):
         raise typer.Exit(1)

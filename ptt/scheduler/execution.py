@@ -35,8 +35,8 @@ from typing import Any
 from ptt import clock
 from ptt.config import Settings
 from ptt.db import connect, transaction
-from ptt.errors import InvalidJobError, ScheduleError
-from ptt.logs import REPORTED_AT_EXIT
+from ptt.errors import ScheduleError
+from ptt.logs import REPORTED_AT_EXIT, LogCapture
 from ptt.processes import hostname
 from ptt.scheduler.runner import real_now, reclaim_leases
 
@@ -48,7 +48,6 @@ FAILING = ("failed", "timed_out", "abandoned")
 KILL_GRACE_SECONDS = 3.0
 # The most of a run's stderr kept as its log when the run could not report its own.
 STDERR_LOG_LIMIT = 64 * 1024
-TRUNCATION_MARK = "[... log truncated ...]"
 _OUTCOME = frozenset(
     ("status", "finished_at", "duration_seconds", "error_type", "error_message",
      "traceback", "log", "log_truncated", "metrics", "lease_expires_at")
@@ -382,7 +381,7 @@ def _lease(settings: Settings) -> tuple[str, str, str, int]:
 def _insert_execution(
     conn: sqlite3.Connection,
     settings: Settings,
-    job: sqlite3.Row,
+    job: sqlite3.Row | dict[str, Any],
     *,
     trigger: str,
     scheduled_for: str | None,
@@ -399,7 +398,7 @@ def _insert_execution(
 
 
 def _claim_of(
-    job: sqlite3.Row, execution_id: int, trigger: str, slot: str | None
+    job: sqlite3.Row | dict[str, Any], execution_id: int, trigger: str, slot: str | None
 ) -> Claim:
     return Claim(
         execution_id=execution_id,
@@ -452,8 +451,8 @@ def _plan(job: sqlite3.Row, now: dt.datetime) -> _Plan:
 
 def claim_due(
     conn: sqlite3.Connection, settings: Settings, job_id: int, now: dt.datetime
-) -> Claim | str | None:
-    """Claim the job's due slot; return the claim, "running" when busy, else None."""
+) -> Claim | None:
+    """Claim the job's due slot; return the claim, or None (not due, busy, taken)."""
     try:
         with transaction(conn):
             job = conn.execute(
@@ -475,7 +474,7 @@ def claim_due(
                     "not starting it again this tick.",
                     job["name"], running["id"], running["started_at"],
                 )  # fmt: skip
-                return "running"
+                return None
 
             plan = _plan(job, now)
             conn.execute(
@@ -564,7 +563,7 @@ def _tail(path: Path) -> tuple[str, bool]:
     if len(data) <= STDERR_LOG_LIMIT:
         return data.decode("utf-8", errors="replace"), False
     text = data[-STDERR_LOG_LIMIT:].decode("utf-8", errors="replace")
-    return TRUNCATION_MARK + "\n" + text, True
+    return LogCapture.TRUNCATION_MARK + "\n" + text, True
 
 
 def run_claim(conn: sqlite3.Connection, settings: Settings, claim: Claim) -> RunResult:
@@ -731,20 +730,13 @@ def _wait(process: subprocess.Popen[bytes], claim: Claim, heartbeat: Heartbeat) 
 def run_now(conn: sqlite3.Connection, settings: Settings, name: str) -> RunResult:
     """Run a job now in the foreground as a manual run; its schedule does not move."""
     from ptt.actions import log_action
+    from ptt.scheduler.jobs import get_job, running_execution
 
     reclaim_leases(conn, settings)
     try:
         with transaction(conn):
-            job = conn.execute(
-                "SELECT * FROM scheduled_jobs WHERE name = ?", (name,)
-            ).fetchone()
-            if job is None:
-                raise InvalidJobError(f"no job named '{name}' (see ptt jobs list)")
-            running = conn.execute(
-                "SELECT id, started_at FROM job_executions "
-                "WHERE job_id = ? AND status = 'running'",
-                (job["id"],),
-            ).fetchone()
+            job = get_job(conn, name)
+            running = running_execution(conn, job["id"])
             if running is not None:
                 raise ScheduleError(
                     f"job '{name}' is already running (execution {running['id']}, "

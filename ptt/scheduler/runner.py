@@ -56,11 +56,8 @@ def real_now() -> dt.datetime:
 class TickReport:
     """What one tick did."""
 
-    def __init__(self, started_at: str) -> None:
-        self.started_at = started_at
-        self.reclaimed: list[int] = []
+    def __init__(self) -> None:
         self.results: list[RunResult] = []
-        self.skipped_running: list[str] = []
 
     @property
     def failed(self) -> bool:
@@ -140,25 +137,21 @@ def due_job_ids(conn: sqlite3.Connection, now: dt.datetime) -> list[int]:
 
 def tick(conn: sqlite3.Connection, settings: Settings) -> TickReport:
     """Run every due job once (missed slots per policy) and return what happened."""
-    report = TickReport(started_at=record_tick(conn))
-    report.reclaimed = reclaim_leases(conn, settings)
+    report = TickReport()
+    record_tick(conn)
+    reclaim_leases(conn, settings)
     now = clock.now()
     due = due_job_ids(conn, now)
     if not due:
         return report
 
     from ptt.scheduler import execution
-    from ptt.scheduler.execution import Claim, claim_due, run_claim
+    from ptt.scheduler.execution import claim_due, run_claim
 
     for job_id in due:
         for _ in range(execution.CATCH_UP_LIMIT):
             claim = claim_due(conn, settings, job_id, now)
-            if claim == "running":
-                name = conn.execute(
-                    "SELECT name FROM scheduled_jobs WHERE id = ?", (job_id,)
-                ).fetchone()
-                report.skipped_running.append(name["name"] if name else str(job_id))
-            if not isinstance(claim, Claim):
+            if claim is None:
                 break
             report.results.append(run_claim(conn, settings, claim))
             if claim.catch_up != "all":
