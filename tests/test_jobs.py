@@ -124,10 +124,11 @@ def test_the_collect_kind_checks_its_sources_when_added(tmp_path: Path) -> None:
     assert unknown.stderr.startswith("Error: --source: unknown source 'us-congres'")
     assert missing.stderr.startswith("Error: --source: a collect job needs")
     assert good.returncode == 0, good.stderr
-    args = json.loads(job(tmp_path, "c")["args"])
-    assert args["source"] == ["us-congress"]
-    assert args["year"] == 2025
-    assert set(args["sources"]) >= {"us-house", "us-senate"}
+    # The group is stored as given; each run expands it anew.
+    assert json.loads(job(tmp_path, "c")["args"]) == {
+        "source": ["us-congress"],
+        "year": 2025,
+    }
 
 
 def test_jobs_list_and_show_give_the_schedule_state_and_recent_runs(

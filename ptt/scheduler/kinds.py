@@ -104,8 +104,9 @@ def _validate_collect(
 
     from ptt.sources import expand_sources
 
+    # Expanded only to check the names: a run expands them again (see _run_collect).
     try:
-        sources = expand_sources(list(names), conn)
+        expand_sources(list(names), conn)
     except UsageError as exc:
         raise InvalidJobError(f"--source: {exc.message}") from None
 
@@ -121,7 +122,7 @@ def _validate_collect(
                 f"--since: '{since}' is not a date (YYYY-MM-DD)"
             ) from None
 
-    checked: dict[str, Any] = {"source": list(names), "sources": sources}
+    checked: dict[str, Any] = {"source": list(names)}
     if year is not None:
         checked["year"] = year
     if since is not None:
