@@ -40,3 +40,13 @@ def run_ptt(
         timeout=timeout,
         input=input_text,
     )
+
+
+def commands_in_help(text: str) -> set[str]:
+    """Return the command names a help screen's Commands section lists."""
+    _, _, section = text.partition("\nCommands:\n")
+    return {
+        line.split()[0]
+        for line in section.splitlines()
+        if line.startswith("  ") and not line.startswith("   ")
+    }

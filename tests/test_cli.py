@@ -12,15 +12,14 @@ import pytest
 
 from ptt.__main__ import main
 from ptt.db import schema_version
-from tests.helpers import ROOT, ptt_env, run_ptt
+from tests.helpers import ROOT, commands_in_help, ptt_env, run_ptt
 
 
 def test_it_lists_the_command_groups_in_help(tmp_path: Path) -> None:
     result = run_ptt(tmp_path, "--help")
 
     assert result.returncode == 0
-    for group in ("db", "actions"):
-        assert group in result.stdout
+    assert {"db", "actions"} <= commands_in_help(result.stdout)
 
 
 def test_it_prints_the_database_path_from_home_option_and_env(tmp_path: Path) -> None:

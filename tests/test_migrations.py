@@ -12,24 +12,34 @@ from tests.helpers import ROOT
 SCHEMA_V1 = ROOT / "tests" / "data" / "schema_v1.sql"
 
 
+def _statement(sql: str | None) -> str | None:
+    """Return a CREATE statement with its spacing and comments folded away."""
+    if sql is None:
+        return None
+    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
+    text = " ".join(" ".join(lines).split())
+    return text.replace(" IF NOT EXISTS", "").replace("( ", "(").replace(" )", ")")
+
+
 def shape(conn: sqlite3.Connection) -> dict[str, object]:
-    """Return every table's columns, every index and every view, comparable."""
+    """Return every table's columns, and every index, view and trigger as written."""
     objects = conn.execute(
-        "SELECT type, name, tbl_name FROM sqlite_master "
+        "SELECT type, name, tbl_name, sql FROM sqlite_master "
         "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
     ).fetchall()
     result: dict[str, object] = {}
-    for kind, name, table in objects:
+    for kind, name, table, sql in objects:
         if kind == "table":
+            # A migrated table's CREATE text has its added columns appended, so the
+            # columns are compared, not the text.
             result[f"table {name}"] = [
-                (r["name"], r["type"], r["notnull"], r["pk"])
+                (r["name"], r["type"], r["notnull"], r["dflt_value"], r["pk"])
                 for r in conn.execute(f"PRAGMA table_info('{name}')")
             ]
-        elif kind == "index":
-            columns = [r["name"] for r in conn.execute(f"PRAGMA index_info('{name}')")]
-            result[f"index {name}"] = (table, columns)
         else:
-            result[f"{kind} {name}"] = table
+            # Views, indexes (UNIQUE, partial WHERE) and triggers: the statement itself,
+            # so that a migration's copy of schema.sql cannot drift from it.
+            result[f"{kind} {name}"] = (table, _statement(sql))
     return result
 
 

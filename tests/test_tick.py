@@ -541,7 +541,7 @@ def test_pausing_and_resuming_never_causes_a_burst_of_runs(tmp_path: Path) -> No
     assert [r["scheduled_for"] for r in executions(tmp_path)] == [
         "2026-01-05T10:00:00Z"
     ]
-    assert [a["action_type"] for a in actions(tmp_path, "job_paused")] == ["job_paused"]
+    assert len(actions(tmp_path, "job_paused")) == 1
     assert len(actions(tmp_path, "job_resumed")) == 1
 
 

@@ -200,8 +200,22 @@ def test_california_rows_state_a_ticker_only_with_an_exchange(fixtures: Path) ->
     }
     names = {row["name"] for row in csv.DictReader(path.open(encoding="utf-8"))}
 
+    alphabet = sorted(
+        (t.description or "", t.asset_ticker or "")
+        for d in documents
+        for t in d.transactions
+        if t.asset_name == "Alphabet"
+    )
     assert set(tickers.values()) <= {"GOOG", "GOOGL"}
-    assert tickers.get("Alphabet") in {"GOOG", "GOOGL"}
+    # Each row's own statement: the class it names, and none where it names none.
+    assert alphabet == [
+        ("Google (NYSE=goog) Tech Company", "GOOG"),
+        ("Google (NYSE=goog) Tech Company", "GOOG"),
+        ("Google (NYSE=googl) Tech Company", "GOOGL"),
+        ("Internet Search", ""),
+        ("Internet search & advertising", ""),
+        ("Internet search & advertising", ""),
+    ]
     assert {"XLM", "IBM", "UPS"} <= names
     assert "XLM" not in tickers
 
