@@ -70,7 +70,9 @@ def log_action(
                 duration,
             ),
         )
-    return int(cursor.lastrowid or 0)
+    # An INSERT always sets lastrowid; None would mean no row was written.
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 @dataclass

@@ -29,6 +29,7 @@ from ptt.names import fold
 TRADE_TYPES = ("purchase", "sale_full", "sale_partial", "sale", "exchange")
 SALE_TYPES = ("sale_full", "sale_partial", "sale")
 _TRADE_TYPES_SQL = ", ".join(f"'{t}'" for t in TRADE_TYPES)
+_SALE_TYPES_SQL = ", ".join(f"'{t}'" for t in SALE_TYPES)
 
 # What --type accepts, and the stored types each word stands for.
 TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -615,7 +616,7 @@ def politician_detail(
             f"""SELECT CAST(SUBSTR(transaction_date, 1, 4) AS INTEGER) AS year,
                        COUNT(*) AS trades,
                        SUM(transaction_type = 'purchase') AS purchases,
-                       SUM(transaction_type IN ('sale_full', 'sale_partial', 'sale'))
+                       SUM(transaction_type IN ({_SALE_TYPES_SQL}))
                            AS sales
                 FROM trading_disclosures
                 WHERE politician_id IN ({marks}) AND status = 'active'
@@ -680,7 +681,7 @@ def top_tickers(
         SELECT td.asset_ticker AS ticker,
                COUNT(*) AS trades,
                SUM(td.transaction_type = 'purchase') AS purchases,
-               SUM(td.transaction_type IN ('sale_full', 'sale_partial', 'sale'))
+               SUM(td.transaction_type IN ({_SALE_TYPES_SQL}))
                    AS sales,
                SUM(td.transaction_type = 'exchange') AS exchanges,
                SUM(td.amount_range_min) AS volume_min,

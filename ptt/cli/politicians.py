@@ -9,10 +9,8 @@ import typer
 from ptt import output
 from ptt.cli.common import FormatOption, JsonOption, open_db
 
-# The group holds only ``merge`` here; ``list`` and ``show`` live in ptt/cli/query.py.
-app = typer.Typer(
-    help="Politicians: one person across sources and spellings.", rich_markup_mode=None
-)
+# ``merge`` joins the politicians group of ptt/cli/query.py (``list`` and ``show``),
+# registered in ptt/cli/app.py.
 
 
 def merge_command(
@@ -45,6 +43,3 @@ def merge_command(
         f"{result.disclosures_moved} row(s) moved, {result.aliases_added} alias(es) "
         "recorded"
     )
-
-
-app.command("merge")(merge_command)

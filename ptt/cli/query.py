@@ -390,13 +390,13 @@ LATE_SUMMARY_COLUMNS = (
 def late_command(
     days: Annotated[
         int, typer.Option(min=0, help="Days allowed after the transaction.")
-    ] = 45,
+    ] = questions.TRANSACTION_CLOCK_DAYS,
     notification_days: Annotated[
         int,
         typer.Option(
             min=0, help="Days allowed after the notification, where it is given."
         ),
-    ] = 30,
+    ] = questions.NOTIFICATION_CLOCK_DAYS,
     politician: Annotated[
         str | None, typer.Option(help="Only this politician.", show_default=False)
     ] = None,
