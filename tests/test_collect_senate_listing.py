@@ -14,6 +14,7 @@ from ptt import db
 from ptt.collect import CollectOptions, run_collection
 from ptt.config import load_settings
 from ptt.http import HttpClient, RetryPolicy
+from ptt.sources.us_senate import stated_role
 from tests import congress
 from tests.fixture_server import FixtureServer, Reply
 
@@ -99,3 +100,18 @@ def test_an_agreement_answered_by_a_redirect_to_itself_fails_the_run_as_refused(
         "accepting the agreement (POST /search/home/) led back to the agreement page"
     )
     assert server.count(SEARCH) == 0
+
+
+@pytest.mark.parametrize(
+    ("office", "role"),
+    [
+        ("Sullivan, Dan (Senator)", "Senator"),  # as the search lists most filers
+        ("Senator", "Senator"),  # as it lists the paper filings
+        ("Boozman, John", None),  # a name that states no role
+        ("", None),
+    ],
+)
+def test_the_role_is_read_from_the_office_the_search_states(
+    office: str, role: str | None
+) -> None:
+    assert stated_role(office) == role

@@ -115,6 +115,7 @@ class UsSenateSource(BaseSource):
                 entry.get("first_name") or "",
                 entry["last_name"],
                 entry.get("suffix"),
+                entry.get("office"),
             )
         filed = entry.get("filing_date")
         return report_document(
@@ -354,7 +355,19 @@ def check_report_page(response: httpx.Response) -> str | None:
 # --- the filer --------------------------------------------------------------------
 
 
-def _politician(first: str, last: str, suffix: str | None) -> StatedPolitician:
+def stated_role(office: str | None) -> str | None:
+    """Return the role the search's office column states: "Senator", or the words in
+    brackets after a "Last, First" name; None when it states none."""
+    text = " ".join((office or "").split())
+    bracketed = _ROLE_IN_BRACKETS.search(text)
+    if bracketed:
+        return bracketed.group(0).strip().strip("()").strip() or None
+    return text if text and "," not in text else None
+
+
+def _politician(
+    first: str, last: str, suffix: str | None, office: str | None
+) -> StatedPolitician:
     first = " ".join(first.split())
     last = " ".join(last.split())
     full_name = " ".join(part for part in (first, last) if part)
@@ -365,14 +378,14 @@ def _politician(first: str, last: str, suffix: str | None) -> StatedPolitician:
         first_name=first or None,
         last_name=last,
         suffix=suffix,
-        role="Senator",
+        role=stated_role(office),
         chamber="senate",
     )
 
 
 def listed_politician(row: SearchRow) -> StatedPolitician:
     """Return the senator as the search row names them."""
-    return _politician(row.first_name, row.last_name, row.suffix)
+    return _politician(row.first_name, row.last_name, row.suffix, row.office)
 
 
 def _display_name(row: SearchRow) -> StatedPolitician | None:
@@ -380,7 +393,9 @@ def _display_name(row: SearchRow) -> StatedPolitician | None:
     text = _ROLE_IN_BRACKETS.sub("", row.office).strip()
     if "," not in text:
         return None
-    return StatedPolitician(full_name=text, role="Senator", chamber="senate")
+    return StatedPolitician(
+        full_name=text, role=stated_role(row.office), chamber="senate"
+    )
 
 
 def _record_display_names(
