@@ -59,7 +59,7 @@ def test_it_reads_a_report_row_field_by_field(fixtures: Path) -> None:
     doc = _document(_aggregate(fixtures), "a0010f4a-c31a-4824-8b6d-6399b3ccb6f0")
 
     assert doc.url == f"{EFD}ptr/a0010f4a-c31a-4824-8b6d-6399b3ccb6f0/"
-    assert doc.filing_type == "Periodic Transaction Report"
+    assert doc.filing_type == "PTR"  # as the Senate's own pages are stored
     assert doc.politician == StatedPolitician(
         full_name="Ron L Wyden", role="Senator", chamber="senate"
     )

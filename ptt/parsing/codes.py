@@ -75,3 +75,7 @@ FEDERAL_AMOUNT_BANDS: tuple[tuple[int, int | None], ...] = (
     (25_000_001, 50_000_000),
     (50_000_001, None),
 )
+
+
+# The filing type of a Periodic Transaction Report, whichever chamber or copy it is from.
+FILING_TYPE_PTR = "PTR"

@@ -27,13 +27,12 @@ from typing import Any, cast
 
 from ptt.errors import ParseError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
-from ptt.parsing.codes import HOUSE_ASSET_TYPES, HOUSE_OWNERS
+from ptt.parsing.codes import FILING_TYPE_PTR, HOUSE_ASSET_TYPES, HOUSE_OWNERS
 from ptt.parsing.tickers import parse_option, split_asset
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "us-house"
-FILING_TYPE_PTR = "PTR"
 
 # A yearly index is a few megabytes; anything far larger is not an index.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024

@@ -24,12 +24,12 @@ from lxml.html import HtmlElement
 
 from ptt.errors import FetchError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
+from ptt.parsing.codes import FILING_TYPE_PTR
 from ptt.parsing.tickers import normalize_ticker, read_option_line
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "us-senate"
-FILING_TYPE_PTR = "PTR"
 
 _UUID = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

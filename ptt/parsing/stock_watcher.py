@@ -45,13 +45,13 @@ from ptt.model import (
     StatedPolitician,
     Transaction,
 )
+from ptt.parsing.codes import FILING_TYPE_PTR
 from ptt.parsing.tickers import is_cusip, normalize_ticker, parse_option
 
 logger = logging.getLogger(__name__)
 
 SENATE_SOURCE = "us-senate"
 SENATE_ORIGIN = "senate-stock-watcher"
-SENATE_FILING_TYPE = "Periodic Transaction Report"
 TICKER_SOURCE = "document"
 
 SENATE_OWNERS: dict[str, Owner] = {
@@ -247,7 +247,7 @@ def _senate_document(
                 "Senate Stock Watcher only links this scanned paper filing; its "
                 "transactions are not in the dataset and need the scanned pages read"
             ),
-            filing_type=SENATE_FILING_TYPE,
+            filing_type=FILING_TYPE_PTR,
             filing_date=filing_date,
             politician=politician,
             url=link,
@@ -262,7 +262,7 @@ def _senate_document(
         source=SENATE_SOURCE,
         doc_id=uuid,
         parse_status="parsed",
-        filing_type=SENATE_FILING_TYPE,
+        filing_type=FILING_TYPE_PTR,
         filing_date=filing_date,
         politician=politician,
         transactions=transactions,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ptt import clock
 from ptt.config import DEFAULT_BASE_URLS, Settings
 from ptt.errors import FetchError, ParseError
+from ptt.parsing.codes import FILING_TYPE_PTR
 from ptt.sources.base import BaseSource, CollectRun, Document, listed_politicians
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SOURCE = "us-house"
-FILING_TYPE_PTR = "PTR"
 # The Clerk refreshes a year's index on business days, so the reports filed in a year's
 # last days reach its index in the first days of the next: for this many days into a
 # new year, a run without --year reads the year before's index too.

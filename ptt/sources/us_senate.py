@@ -140,11 +140,8 @@ def report_document(
     is_amendment: bool,
 ) -> Document:
     """Return the Document of one Senate report page."""
-    from ptt.parsing.senate import (
-        FILING_TYPE_PTR,
-        parse_senate_paper,
-        parse_senate_ptr,
-    )
+    from ptt.parsing.codes import FILING_TYPE_PTR
+    from ptt.parsing.senate import parse_senate_paper, parse_senate_ptr
 
     def read(data: bytes) -> Any:
         if kind == "paper":
