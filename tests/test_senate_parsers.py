@@ -428,6 +428,7 @@ def test_it_maps_transaction_types(
      ("Over $50,000,000", 50_000_001, None, "Over $50,000,000"),
      ("Spouse/DC Over $1,000,000", 1_000_001, None, "Spouse/DC Over $1,000,000"),
      ("$12,345", 12_345, 12_345, "$12,345"),
+     ("$1,234.56", 1_234, 1_235, "$1,234.56"),
      ("Unknown", None, None, "Unknown"),
      ("--", None, None, None)],
 )  # fmt: skip

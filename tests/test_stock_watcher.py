@@ -15,7 +15,6 @@ import pytest
 from ptt.errors import ParseError, UsageError
 from ptt.model import ParsedDocument, StatedPolitician
 from ptt.parsing.stock_watcher import (
-    amount_range,
     load_mapping,
     parse_mapped_csv,
     parse_senate_stock_watcher,
@@ -248,23 +247,6 @@ def test_it_fails_rows_whose_link_is_not_a_senate_report(fixtures: Path) -> None
 
     assert doc.parse_status == "failed"
     assert "not a Senate report" in (doc.parse_error or "")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("$1,001 - $15,000", (1001, 15000)),
-        ("Over $50,000,000", (50000001, None)),
-        ("Spouse/DC Over $1,000,000", (1000001, None)),
-        ("$15,000", (15000, 15000)),
-        ("Unknown", (None, None)),
-        (None, (None, None)),
-    ],
-)
-def test_it_reads_stated_amounts(
-    text: str | None, expected: tuple[int | None, int | None]
-) -> None:
-    assert amount_range(text) == expected
 
 
 def test_it_reads_the_california_csv_through_a_mapping_file(fixtures: Path) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import math
 import re
 import zipfile
 import zlib
@@ -27,6 +26,7 @@ from typing import Any, cast
 
 from ptt.errors import ParseError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
+from ptt.parsing.amounts import amount_band
 from ptt.parsing.codes import FILING_TYPE_PTR, HOUSE_ASSET_TYPES, HOUSE_OWNERS
 from ptt.parsing.tickers import parse_option, split_asset
 
@@ -1064,7 +1064,7 @@ def _transaction(
 
     amount = " ".join([row.match.group("amount"), *row.amount_parts]).strip() or None
     transaction.amount_text = amount
-    transaction.amount_range_min, transaction.amount_range_max = _amount_band(amount)
+    transaction.amount_range_min, transaction.amount_range_max = amount_band(amount)
     if amount and transaction.amount_range_min is None:
         logger.warning(
             "%s has the amount %r, which is not a band or a value", where, amount
@@ -1103,22 +1103,6 @@ def _row_date(text: str | None, where: str) -> dt.date | None:
     except ValueError:
         logger.warning("%s has the date %r, not MM/DD/YYYY; left empty", where, text)
         return None
-
-
-def _amount_band(text: str | None) -> tuple[int | None, int | None]:
-    """Return (min, max) of a stated amount: a band, "Over $X" (no max) or a value."""
-    if not text:
-        return None, None
-
-    values = [float(found.replace(",", "")) for found in _MONEY.findall(text)]
-    if len(values) == 1 and re.search(r"\bover\b", text, re.IGNORECASE):
-        return math.floor(values[0]) + 1, None
-    if len(values) == 2 and re.fullmatch(r"\$[\d,.]+\s*-\s*\$[\d,.]+", text):
-        return math.floor(values[0]), math.ceil(values[1])
-    if len(values) == 1 and re.fullmatch(r"\$[\d,]+(?:\.\d+)?", text):
-        # An exact value with cents lies between the whole dollars around it.
-        return math.floor(values[0]), math.ceil(values[0])
-    return None, None
 
 
 def _amendment(

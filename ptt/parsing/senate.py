@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 
 from ptt.errors import FetchError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
+from ptt.parsing.amounts import amount_band
 from ptt.parsing.codes import FILING_TYPE_PTR
 from ptt.parsing.tickers import normalize_ticker, read_option_line
 
@@ -394,7 +395,7 @@ def _transaction(
 
     amount_text = _value(texts[_COL_AMOUNT])
     transaction.amount_text = amount_text
-    transaction.amount_range_min, transaction.amount_range_max = _amount_band(
+    transaction.amount_range_min, transaction.amount_range_max = amount_band(
         amount_text
     )
 
@@ -544,23 +545,6 @@ def _cell_text(cell: HtmlElement) -> str:
     """Return a cell's text, one line per line break, for the row's raw record."""
     name, details = _cell_lines(cell)
     return "\n".join(name + details)
-
-
-# Kept private to this reader: the shared amount reader (ptt/parsing/amounts.py) is
-# written separately and can replace this once both are merged.
-def _amount_band(text: str | None) -> tuple[int | None, int | None]:
-    """Return (min, max) of a stated amount: a band, "Over $X" (no max) or a value."""
-    if text is None:
-        return None, None
-
-    amounts = [int(n.replace(",", "")) for n in re.findall(r"\$\s*([\d,]*\d)", text)]
-    if len(amounts) == 1 and re.search(r"\bover\b", text, re.IGNORECASE):
-        return amounts[0] + 1, None
-    if len(amounts) == 2 and re.search(r"\d\s*-\s*\$", text):
-        return amounts[0], amounts[1]
-    if len(amounts) == 1 and re.fullmatch(r"\$\s*[\d,]*\d(?:\.\d{2})?", text.strip()):
-        return amounts[0], amounts[0]
-    return None, None
 
 
 # --- paper filings -------------------------------------------------------------------

@@ -45,6 +45,7 @@ from ptt.model import (
     StatedPolitician,
     Transaction,
 )
+from ptt.parsing.amounts import amount_band
 from ptt.parsing.codes import FILING_TYPE_PTR
 from ptt.parsing.tickers import is_cusip, normalize_ticker, parse_option
 
@@ -73,10 +74,6 @@ _PLACEHOLDER_TYPE = "pdf disclosed filing"
 _REPORT_LINK = re.compile(r"/search/view/(ptr|paper)/([0-9a-fA-F-]{36})/?")
 _TAG = re.compile(r"<[^>]*>")
 _MUTED = re.compile(r"<div[^>]*text-muted", re.IGNORECASE)
-_DOLLARS = r"\$\s*([0-9][0-9,]*)"
-_BAND = re.compile(rf"^{_DOLLARS}\s*-\s*{_DOLLARS}$")
-_OVER = re.compile(rf"^(?:.*\s)?over\s+{_DOLLARS}$", re.IGNORECASE)
-_EXACT = re.compile(rf"^{_DOLLARS}$")
 _SUFFIX = re.compile(r"^(jr|sr|ii|iii|iv|v)\.?$", re.IGNORECASE)
 _NONE_TEXTS = {"", "--", "n/a", "none", "unknown"}
 _EARLIEST_YEAR = 1990
@@ -86,28 +83,6 @@ _LATEST_YEAR = 2099
 def clean_html(text: str) -> str:
     """Return ``text`` without tags and entities, its whitespace collapsed."""
     return " ".join(html.unescape(_TAG.sub(" ", text)).split())
-
-
-def amount_range(text: str | None) -> tuple[int | None, int | None]:
-    """Return (min, max) of a stated amount: a band, "Over $X" or an exact value."""
-    if not text:
-        return None, None
-
-    cleaned = " ".join(text.split())
-    match = _BAND.match(cleaned)
-    if match:
-        return int(match.group(1).replace(",", "")), int(
-            match.group(2).replace(",", "")
-        )
-    match = _OVER.match(cleaned)
-    if match:
-        # Bands are whole dollars: "Over $50,000,000" starts at $50,000,001.
-        return int(match.group(1).replace(",", "")) + 1, None
-    match = _EXACT.match(cleaned)
-    if match:
-        value = int(match.group(1).replace(",", ""))
-        return value, value
-    return None, None
 
 
 def _us_date(text: Any, latest_year: int = _LATEST_YEAR) -> dt.date | None:
@@ -184,7 +159,7 @@ def _senate_row(row: dict[str, Any], number: int, latest_year: int) -> Transacti
 
     ticker = normalize_ticker(_text_or_none(row.get("ticker")))
     amount_text = _text_or_none(row.get("amount"))
-    amount_min, amount_max = amount_range(amount_text)
+    amount_min, amount_max = amount_band(amount_text)
     owner_text = (_text_or_none(row.get("owner")) or "").lower()
     type_text = (_text_or_none(row.get("type")) or "").lower()
     transaction = Transaction(
@@ -557,7 +532,7 @@ def _mapped_row(row: dict[str, str], number: int, mapping: Mapping) -> Transacti
         return row.get(column, "").strip() if column else ""
 
     amount_text = get("amount_text") or None
-    amount_min, amount_max = amount_range(amount_text)
+    amount_min, amount_max = amount_band(amount_text)
     if "amount_min" in mapping.columns or "amount_max" in mapping.columns:
         amount_min = _whole_dollars(get("amount_min"))
         amount_max = _whole_dollars(get("amount_max"))
