@@ -844,3 +844,14 @@ def test_it_finds_the_csrf_token_of_the_search_form(
     page: bytes, token: str | None
 ) -> None:
     assert find_csrf_token(page) == token
+
+
+def test_a_transaction_dated_in_an_impossible_year_keeps_no_date(
+    fixtures: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cells = ["1", "02/02/2202", "Self", "AAPL", "Apple Inc", "Stock", "Purchase"]
+
+    transaction = _parse_one(fixtures, [*cells, "$1,001 - $15,000", "--"])
+
+    assert transaction.transaction_date is None
+    assert "'02/02/2202', not an MM/DD/YYYY date of 1990-2099" in caplog.text

@@ -28,6 +28,7 @@ from ptt.errors import ParseError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
 from ptt.parsing.amounts import amount_band
 from ptt.parsing.codes import FILING_TYPE_PTR, HOUSE_ASSET_TYPES, HOUSE_OWNERS
+from ptt.parsing.dates import us_date
 from ptt.parsing.tickers import parse_option, split_asset
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,6 @@ _INDEX_COLUMNS = (
     "FilingDate",
     "DocID",
 )
-_INDEX_DATE = "%m/%d/%Y"
 _STATE_DISTRICT = re.compile(r"^([A-Z]{2})(\d{1,2})?$")
 
 # --- the PTR text -------------------------------------------------------------------
@@ -380,7 +380,7 @@ def _index_date(text: str, where: str, doc_id: str) -> dt.date | None:
         return None
 
     try:
-        return dt.datetime.strptime(text, _INDEX_DATE).date()
+        return us_date(text)
     except ValueError:
         logger.warning(
             "House index %s (DocID %s) has the filing date %r, not M/D/YYYY; left "
@@ -812,7 +812,7 @@ def _header_facts(lines: list[_Line]) -> dict[str, Any]:
         elif "signed_by" not in facts and (match := _SIGNED.match(text)):
             facts["signed_by"] = match.group(1)
             try:
-                signed = dt.datetime.strptime(match.group(2), _INDEX_DATE).date()
+                signed = us_date(match.group(2))
                 facts["signed_date"] = signed.isoformat()
             except ValueError:
                 facts["signed_date_text"] = match.group(2)
@@ -1099,9 +1099,13 @@ def _row_date(text: str | None, where: str) -> dt.date | None:
         return None
 
     try:
-        return dt.datetime.strptime(text, _INDEX_DATE).date()
+        return us_date(text)
     except ValueError:
-        logger.warning("%s has the date %r, not MM/DD/YYYY; left empty", where, text)
+        logger.warning(
+            "%s has the date %r, not an MM/DD/YYYY date of 1990-2099; left empty",
+            where,
+            text,
+        )
         return None
 
 

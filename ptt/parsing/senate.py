@@ -26,6 +26,7 @@ from ptt.errors import FetchError
 from ptt.model import Owner, ParsedDocument, StatedPolitician, Transaction
 from ptt.parsing.amounts import amount_band
 from ptt.parsing.codes import FILING_TYPE_PTR
+from ptt.parsing.dates import us_date
 from ptt.parsing.tickers import normalize_ticker, read_option_line
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,6 @@ _UUID = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
 _REPORT_PATH = re.compile(r"/search/view/([a-z_-]+)/(" + _UUID.pattern + r")/?")
-_SEARCH_DATE = "%m/%d/%Y"
 _FILED = re.compile(r"\bFiled\s+(\d{1,2}/\d{1,2}/\d{4})")
 _AMENDMENT = re.compile(r"\bAmendment\b", re.IGNORECASE)
 _PTR_TITLE = "Periodic Transaction Report"
@@ -194,10 +194,10 @@ def _search_row(row: Any, index: int, step: str) -> SearchRow:
             source=SOURCE,
         )
     try:
-        filing_date = dt.datetime.strptime(date_text.strip(), _SEARCH_DATE).date()
+        filing_date = us_date(date_text)
     except ValueError as exc:
         raise FetchError(
-            f"{where} has the date {date_text!r}, not MM/DD/YYYY", source=SOURCE
+            f"{where} has the date {date_text!r}, not an MM/DD/YYYY date", source=SOURCE
         ) from exc
 
     last, suffix = _split_suffix(_squash(last_given))
@@ -436,10 +436,11 @@ def _row_date(text: str, where: str) -> dt.date | None:
         return None
 
     try:
-        return dt.datetime.strptime(value, _SEARCH_DATE).date()
+        return us_date(value)
     except ValueError:
         logger.warning(
-            "%s has the transaction date %r, not MM/DD/YYYY; left empty",
+            "%s has the transaction date %r, not an MM/DD/YYYY date of 1990-2099; "
+            "left empty",
             where,
             value,
         )
@@ -638,7 +639,7 @@ def _filed_on(root: HtmlElement) -> dt.date | None:
         return None
 
     try:
-        return dt.datetime.strptime(match.group(1), _SEARCH_DATE).date()
+        return us_date(match.group(1))
     except ValueError:
         return None
 

@@ -47,6 +47,7 @@ from ptt.model import (
 )
 from ptt.parsing.amounts import amount_band
 from ptt.parsing.codes import FILING_TYPE_PTR
+from ptt.parsing.dates import EARLIEST_YEAR, LATEST_YEAR, us_date
 from ptt.parsing.tickers import is_cusip, normalize_ticker, parse_option
 
 logger = logging.getLogger(__name__)
@@ -76,8 +77,6 @@ _TAG = re.compile(r"<[^>]*>")
 _MUTED = re.compile(r"<div[^>]*text-muted", re.IGNORECASE)
 _SUFFIX = re.compile(r"^(jr|sr|ii|iii|iv|v)\.?$", re.IGNORECASE)
 _NONE_TEXTS = {"", "--", "n/a", "none", "unknown"}
-_EARLIEST_YEAR = 1990
-_LATEST_YEAR = 2099
 
 
 def clean_html(text: str) -> str:
@@ -85,14 +84,14 @@ def clean_html(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", text)).split())
 
 
-def _us_date(text: Any, latest_year: int = _LATEST_YEAR) -> dt.date | None:
+def _us_date(text: Any, latest_year: int = LATEST_YEAR) -> dt.date | None:
     if not isinstance(text, str):
         return None
     try:
-        value = dt.datetime.strptime(text.strip(), "%m/%d/%Y").date()
+        value = us_date(text)
     except ValueError:
         return None
-    return value if _EARLIEST_YEAR <= value.year <= latest_year else None
+    return value if value.year <= latest_year else None
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -228,7 +227,7 @@ def _senate_document(
             url=link,
         )
 
-    latest_year = filing_date.year if filing_date else _LATEST_YEAR
+    latest_year = filing_date.year if filing_date else LATEST_YEAR
     transactions = [
         _senate_row(r, i, latest_year) for i, r in enumerate(trades, start=1)
     ]
@@ -518,7 +517,7 @@ def _mapped_date(text: str, date_format: str | None) -> dt.date | None:
         value = dt.datetime.strptime(text.strip(), date_format).date()
     except ValueError:
         return None
-    return value if _EARLIEST_YEAR <= value.year <= _LATEST_YEAR else None
+    return value if EARLIEST_YEAR <= value.year <= LATEST_YEAR else None
 
 
 def _whole_dollars(text: str) -> int | None:
