@@ -546,7 +546,7 @@ def reparse_documents(
     progress: Progress | None = None,
 ) -> list[ReparseOutcome]:
     """Read archived documents again and store the new result; download nothing."""
-    from ptt.archive import Archive, ArchivedDocument
+    from ptt.archive import Archive
     from ptt.sources import get_source, load_added_sources
     from ptt.store import store_document
 
@@ -600,14 +600,21 @@ def reparse_documents(
             bar.advance(1, outcome.doc_id)
             continue
 
+        # The archive's own record of the copy (its sha256, size and fetch time), not
+        # the filing's columns: what is stored must describe the bytes just read.
+        archived = archive.has(source_id, name)
+        if archived is None:
+            outcome.error = f"the archived copy {filing['archive_path']} went missing"
+            bar.advance(1, outcome.doc_id)
+            continue
+        if archived.sha256 != filing["sha256"]:
+            logger.warning(
+                "The archived copy of %s %s is not the one first stored (sha256 %s, "
+                "not %s); its record follows the copy read now.",
+                source_id, outcome.doc_id, archived.sha256[:16],
+                str(filing["sha256"])[:16],
+            )  # fmt: skip
         parsed = document.read_bytes(data)
-        archived = ArchivedDocument(
-            source=source_id,
-            relative_path=str(filing["archive_path"]),
-            sha256=str(filing["sha256"]),
-            size_bytes=int(filing["size_bytes"] or len(data)),
-            fetched_at=str(filing["fetched_at"]),
-        )
         index_entry = (
             json.loads(filing["index_entry"]) if filing["index_entry"] else None
         )

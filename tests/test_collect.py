@@ -8,6 +8,7 @@ document must be recorded as failed while the run goes on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -680,6 +681,26 @@ def test_reparse_reads_house_pdfs_again_from_the_archive(
         ).fetchone()[0]
         == 0
     )
+
+
+def test_reparse_records_the_archived_copy_it_read_not_the_one_first_stored(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    fixtures: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    collect(conn, settings, ["us-house"])
+    # The Aderholt PDF's archived copy replaced by another real PTR's bytes.
+    other = (fixtures / "us_house" / "ptr-pdfs" / "20030886.pdf").read_bytes()
+    path = filing(conn, "20032062")["archive_path"]
+    (settings.documents_dir / path).write_bytes(other)
+
+    reparse_documents(conn, settings, doc_id="20032062")
+
+    stored = filing(conn, "20032062")
+    assert stored["sha256"] == hashlib.sha256(other).hexdigest()
+    assert stored["size_bytes"] == len(other)
+    assert "is not the one first stored" in caplog.text
 
 
 @pytest.mark.parametrize(
