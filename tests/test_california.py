@@ -80,8 +80,9 @@ def test_it_reads_a_statement_field_by_field(fixtures: Path) -> None:
          (1000001, None), "Disposed 2021-02-26", None, "2021-02-26"),
         ("da1e29da-1588-4c5c-a993-39b93957f8f0", "Underclub", None,
          (10001, 100000), None, None, None),
+        # The income box of a partnership, kept as said, not as the asset's type.
         ("8dea1d95-1d39-4b1e-8223-5c949ce6e445", "Akkadian Holdings V, LP",
-         "Income Received of $0 - $499", (10001, 100000), None, None, None),
+         None, (10001, 100000), "Income Received of $0 - $499", None, None),
         ("8a8da3e0-e42e-4e18-86b5-01a84c5aade5", "Snowflake Inc", "Stock",
          (10001, 100000), "Acquired 0201-01-09", None, None),
         ("8a8da3e0-e42e-4e18-86b5-01a84c5aade5", "Bitcoin", "Other",

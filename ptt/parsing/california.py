@@ -105,7 +105,13 @@ def _row(row: dict[str, str], number: int) -> Transaction:
     acquired = row.get("acquired", "").strip()
     disposed = row.get("disposed", "").strip()
     amount_min, amount_max = form700_band(row["fmv"])
+    nature = row.get("nature", "").strip()
     notes = []
+    if nature.startswith("Income Received"):
+        # The form's box for a partnership's income, not a kind of investment: said,
+        # not taken for the asset's type.
+        notes.append(nature)
+        nature = ""
     if acquired:
         notes.append(f"Acquired {acquired}")
     if disposed:
@@ -121,7 +127,7 @@ def _row(row: dict[str, str], number: int) -> Transaction:
     return Transaction(
         row=number,
         asset_name=row["name"].strip() or None,
-        asset_type=row.get("nature", "").strip() or None,
+        asset_type=nature or None,
         transaction_type="holding",
         amount_range_min=amount_min,
         amount_range_max=amount_max,
